@@ -1,0 +1,80 @@
+# The front door. On a fresh machine with python3 and make, `make run-fastapi`, `make run-flask`
+# and `make test` set everything up themselves: virtual environment, pinned packages, the model.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MODEL := models/diabetes.joblib
+
+HOST ?= 127.0.0.1
+WORKERS ?= 2
+FASTAPI_PORT := $(or $(PORT),8000)
+FLASK_PORT := $(or $(PORT),8001)
+
+# The production servers, one line each, so tests and benchmarks start them exactly like this.
+# `exec` hands the shell's place to the server, so Ctrl-C and SIGTERM reach it directly.
+FASTAPI_SERVER = exec $(BIN)/uvicorn --factory fastapi_service.app:create_app \
+	--host $(HOST) --port $(FASTAPI_PORT) --workers $(WORKERS) \
+	--no-access-log --no-server-header --timeout-graceful-shutdown 20
+FLASK_SERVER = exec $(BIN)/gunicorn 'flask_service.app:create_app()' \
+	--bind $(HOST):$(FLASK_PORT) --workers $(WORKERS) --worker-class gthread --threads 4 \
+	--graceful-timeout 20 --no-control-socket
+
+.DEFAULT_GOAL := help
+.PHONY: help install train run-fastapi run-flask dev-fastapi dev-flask test test-fast lint format lock clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[dev]'
+	touch $@
+
+install: $(STAMP) ## create .venv and install the pinned dependencies
+
+$(MODEL): $(STAMP) shared/train.py
+	$(BIN)/python -m shared.train --model-path $@
+
+train: ## train the model and write models/diabetes.joblib + its card
+	$(BIN)/python -m shared.train --model-path $(MODEL)
+
+run-fastapi: $(MODEL) ## serve the FastAPI service with uvicorn (PORT=8000)
+	$(FASTAPI_SERVER)
+
+run-flask: $(MODEL) ## serve the Flask service with gunicorn (PORT=8001)
+	$(FLASK_SERVER)
+
+dev-fastapi: $(MODEL) ## FastAPI with auto-reload (development only)
+	exec $(BIN)/uvicorn --factory fastapi_service.app:create_app --reload --host $(HOST) --port $(FASTAPI_PORT)
+
+dev-flask: $(MODEL) ## Flask's dev server with auto-reload (development only)
+	exec $(BIN)/flask --app 'flask_service.app:create_app()' run --debug --host $(HOST) --port $(FLASK_PORT)
+
+test: $(MODEL) ## lint, then the whole suite: unit, contract (in-process and live), lessons
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -n 2
+
+test-fast: $(MODEL) ## the suite without the live servers
+	$(BIN)/pytest -n 2 -m "not live"
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+lock: ## re-pin every transitive dependency into constraints.txt from a fresh environment
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet --editable '.[dev]'
+	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+	rm -rf .lock-venv
+
+clean: ## remove the environment, the model and caches
+	rm -rf $(VENV) models data .pytest_cache .ruff_cache build *.egg-info

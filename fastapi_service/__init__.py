@@ -1,0 +1,1 @@
+"""The FastAPI adapter: lifespan, `Annotated` dependencies, exception handlers, ASGI middleware."""

@@ -1,0 +1,62 @@
+"""The FastAPI application factory, called by `uvicorn --factory fastapi_service.app:create_app`."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from fastapi_service.errors import register_error_handlers
+from fastapi_service.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from fastapi_service.responses import JSONResponse
+from fastapi_service.routes import router
+from shared.docs import API_DESCRIPTION, API_TITLE, STATIC_DIR, swagger_ui_html
+from shared.model import Predictor
+from shared.settings import Settings
+from shared.web import configure_logging
+
+
+def create_app(
+    settings: Settings | None = None,
+    predictor: Predictor | None = None,
+    load_model: bool = True,
+) -> FastAPI:
+    """Build the app. Tests pass their own settings or predictor; `load_model=False` starts
+    without a model (then `/ready` answers 503)."""
+    settings = settings or Settings()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Load once per process, at start-up, never at import. A bad artifact stops the start.
+        if app.state.predictor is None and load_model:
+            app.state.predictor = Predictor.load(settings.model_path, settings.card_path)
+        yield
+        app.state.predictor = None
+
+    app = FastAPI(
+        title=API_TITLE,
+        description=API_DESCRIPTION,
+        version="1.0.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        default_response_class=JSONResponse,
+    )
+    app.state.settings = settings
+    app.state.predictor = predictor
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(swagger_ui_html())
+
+    register_error_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins)
+    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)  # added last: outermost, so it sees every answer
+    return app

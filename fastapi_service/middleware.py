@@ -1,0 +1,72 @@
+"""Pure ASGI middleware: body size limit, request id and access log for every request.
+
+Pure ASGI (not `BaseHTTPMiddleware`) because it wraps the app without copying each request into a
+new task: it is the cheaper of the two, and it sees every response, errors included.
+"""
+
+import time
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from fastapi_service.errors import error_response
+from shared.errors import PayloadTooLarge
+from shared.web import REQUEST_ID_HEADER, log_access, request_id_from
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = request_id_from(Headers(scope=scope).get(REQUEST_ID_HEADER))
+        status = 500  # what the client gets if the app fails before it answers
+
+        async def send_with_request_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_request_id)
+        finally:
+            log_access(request_id, scope["method"], scope["path"], status, started)
+
+
+class BodySizeLimitMiddleware:
+    """Refuse a body over the limit: at once when Content-Length says so, else while it streams.
+
+    FastAPI has a `max_body_size` of its own, but it answers in plain text; the contract wants JSON.
+    """
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            await error_response(PayloadTooLarge())(scope, receive, send)
+            return
+        received = 0
+
+        async def receive_with_limit() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_body_bytes:
+                # An HTTPException passes through FastAPI's body reading to our handlers.
+                raise HTTPException(status_code=PayloadTooLarge.status_code)
+            return message
+
+        await self.app(scope, receive_with_limit, send)

@@ -1,0 +1,1 @@
+"""The Flask adapter: app factory, blueprint, extensions, error handlers, request hooks."""

@@ -1,0 +1,67 @@
+"""The Flask application factory. gunicorn calls it: `gunicorn 'flask_service.app:create_app()'`."""
+
+from flask import Flask
+from flask.json.provider import JSONProvider
+from flask_cors import CORS
+from flask_openapi3 import Info, OpenAPI
+
+from flask_service.errors import handle_validation_error, register_error_handlers
+from flask_service.middleware import register_request_hooks
+from flask_service.routes import router
+from shared.docs import API_DESCRIPTION, API_TITLE, STATIC_DIR, swagger_ui_html
+from shared.model import Predictor
+from shared.schemas import ValidationErrorResponse
+from shared.settings import Settings
+from shared.web import configure_logging, dumps
+
+
+class ContractJSONProvider(JSONProvider):
+    """Flask's JSON through the core's one encoder, so both services emit the same bytes."""
+
+    def dumps(self, obj: object, **kwargs: object) -> str:
+        return dumps(obj).decode()
+
+    def loads(self, s: str | bytes, **kwargs: object) -> object:
+        import json
+
+        return json.loads(s)
+
+
+def create_app(
+    settings: Settings | None = None,
+    predictor: Predictor | None = None,
+    load_model: bool = True,
+) -> Flask:
+    """Build the app. Tests pass their own settings or predictor; `load_model=False` starts
+    without a model (then `/ready` answers 503)."""
+    settings = settings or Settings()
+    configure_logging(settings.log_level)
+
+    app = OpenAPI(
+        __name__,
+        info=Info(title=API_TITLE, description=API_DESCRIPTION, version="1.0.0"),
+        security_schemes={},  # an empty dict, not null: null breaks OpenAPI validators
+        validation_error_model=ValidationErrorResponse,
+        validation_error_callback=handle_validation_error,
+        doc_ui=False,  # /docs is ours: the same offline Swagger UI page as the FastAPI service
+        static_folder=STATIC_DIR,
+        static_url_path="/static",
+    )
+    app.json = ContractJSONProvider(app)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+
+    # Load once per process, at start-up, never at import. A bad artifact stops the start.
+    if predictor is None and load_model:
+        predictor = Predictor.load(settings.model_path, settings.card_path)
+    app.extensions["settings"] = settings
+    app.extensions["predictor"] = predictor
+
+    app.register_api(router)
+    app.add_url_rule("/openapi.json", "openapi", lambda: app.api_doc)
+    app.add_url_rule("/docs", "docs", swagger_ui_html)
+
+    register_error_handlers(app)
+    if settings.cors_origins:
+        CORS(app, origins=settings.cors_origins)
+    register_request_hooks(app)
+    return app

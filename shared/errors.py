@@ -1,0 +1,110 @@
+"""Domain errors, each knowing its HTTP status, and the contract's error bodies.
+
+The core and the services raise these; each service has one table (its `errors.py`) that turns
+them, and its framework's own errors, into the same JSON.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+
+class ServiceError(Exception):
+    """An error a client can be told about: a status code and a one-line `detail`."""
+
+    status_code = 500
+    detail = "Internal Server Error"
+
+    def __init__(self, detail: str | None = None, status_code: int | None = None) -> None:
+        if detail is not None:
+            self.detail = detail
+        if status_code is not None:
+            self.status_code = status_code
+        super().__init__(self.detail)
+
+    def body(self) -> dict[str, str]:
+        return {"detail": self.detail}
+
+
+class MalformedJSON(ServiceError):
+    status_code = 400
+    detail = "Request body is not valid JSON"
+
+
+class EmptyBody(ServiceError):
+    status_code = 400
+    detail = "Request body is empty"
+
+
+class Unauthorized(ServiceError):
+    status_code = 401
+    detail = "Missing or invalid API key"
+
+
+class NotFound(ServiceError):
+    status_code = 404
+    detail = "Not Found"
+
+
+class MethodNotAllowed(ServiceError):
+    status_code = 405
+    detail = "Method Not Allowed"
+
+
+class PayloadTooLarge(ServiceError):
+    status_code = 413
+    detail = "Request body is too large"
+
+
+class UnsupportedMediaType(ServiceError):
+    status_code = 415
+    detail = "Content-Type must be application/json"
+
+
+class ModelNotReady(ServiceError):
+    status_code = 503
+    detail = "Model is not loaded"
+
+
+class ModelLoadError(Exception):
+    """The artifact cannot be served. Raised at start-up; the message says what to do."""
+
+
+# What a framework's own HTTP error means in the contract: both services use this one table.
+ERROR_FOR_STATUS: dict[int, type[ServiceError]] = {
+    400: MalformedJSON,
+    404: NotFound,
+    405: MethodNotAllowed,
+    413: PayloadTooLarge,
+    415: UnsupportedMediaType,
+}
+
+
+def error_for_status(status_code: int) -> ServiceError:
+    """The domain error for a framework's HTTP error status (a generic one for any other)."""
+    error_class = ERROR_FOR_STATUS.get(status_code)
+    if error_class is not None:
+        return error_class()
+    return ServiceError("Request could not be served", status_code=status_code)
+
+
+# pydantic names "not an object" differently depending on how a model is called (FastAPI validates
+# with from_attributes, flask-openapi3 without): one name and message for the contract.
+_NOT_AN_OBJECT = {"model_type", "model_attributes_type", "dict_type"}
+
+
+def _contract_issue(error: Mapping[str, Any], loc_prefix: tuple[str, ...]) -> dict[str, Any]:
+    issue = {"type": error["type"], "loc": [*loc_prefix, *error["loc"]], "msg": error["msg"]}
+    if issue["type"] in _NOT_AN_OBJECT:
+        issue.update(type="model_type", msg="Input should be a JSON object")
+    return issue
+
+
+def validation_error_body(
+    errors: Iterable[Mapping[str, Any]], loc_prefix: tuple[str, ...] = ()
+) -> dict[str, list[dict[str, Any]]]:
+    """The 422 body from pydantic errors: only type, loc and msg.
+
+    The input is left out on purpose: it may be huge, it may be a non-finite float that JSON
+    cannot encode, and echoing it back adds nothing the client did not send.
+    """
+    return {"detail": [_contract_issue(error, loc_prefix) for error in errors]}

@@ -1,0 +1,117 @@
+"""Load the model artifact safely and predict with it.
+
+Loading checks, in order: the artifact and its card exist, the artifact's SHA-256 matches the card
+(before unpickling, because unpickling runs code), and the scikit-learn version matches the one that
+trained it. Each failure is a `ModelLoadError` with one line that names the problem and the fix.
+"""
+
+import hashlib
+import pickle
+import warnings
+from pathlib import Path
+
+import joblib
+import numpy as np
+import sklearn
+from pydantic import ValidationError
+from sklearn.exceptions import InconsistentVersionWarning
+from sklearn.pipeline import Pipeline
+
+from shared.errors import ModelLoadError
+from shared.schemas import (
+    FEATURES,
+    BatchPredictionResponse,
+    ModelCard,
+    Patient,
+    PredictionResponse,
+)
+
+RETRAIN_HINT = "run `make train` to build a fresh artifact"
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, read in chunks so a large artifact needs little memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_card(card_path: Path) -> ModelCard:
+    if not card_path.is_file():
+        raise ModelLoadError(f"model card not found at {card_path}: {RETRAIN_HINT}")
+    try:
+        return ModelCard.model_validate_json(card_path.read_bytes())
+    except ValidationError as error:
+        raise ModelLoadError(f"model card {card_path} is invalid: {RETRAIN_HINT}") from error
+
+
+def load_pipeline(model_path: Path, card: ModelCard) -> Pipeline:
+    if not model_path.is_file():
+        raise ModelLoadError(f"model artifact not found at {model_path}: {RETRAIN_HINT}")
+    if file_sha256(model_path) != card.sha256:
+        raise ModelLoadError(
+            f"model artifact {model_path} does not match the SHA-256 in its card "
+            f"(tampered or truncated): refusing to unpickle it; {RETRAIN_HINT}"
+        )
+    if card.sklearn_version != sklearn.__version__:
+        raise ModelLoadError(
+            f"model artifact was trained with scikit-learn {card.sklearn_version} but "
+            f"{sklearn.__version__} is installed: {RETRAIN_HINT}"
+        )
+    try:
+        # scikit-learn only warns when it unpickles another version's estimator: make it fatal.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", InconsistentVersionWarning)
+            pipeline = joblib.load(model_path)
+    except InconsistentVersionWarning as error:
+        raise ModelLoadError(f"model artifact {model_path}: {error}; {RETRAIN_HINT}") from error
+    except (pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError) as error:
+        raise ModelLoadError(
+            f"model artifact {model_path} cannot be read: {RETRAIN_HINT}"
+        ) from error
+    if not isinstance(pipeline, Pipeline):
+        raise ModelLoadError(f"model artifact {model_path} is not a scikit-learn Pipeline")
+    return pipeline
+
+
+class Predictor:
+    """A loaded, verified model and its card: the one object both services predict with."""
+
+    def __init__(self, pipeline: Pipeline, card: ModelCard) -> None:
+        self.pipeline = pipeline
+        self.card = card
+        self._train_min = np.array([feature.train_min for feature in card.features])
+        self._train_max = np.array([feature.train_max for feature in card.features])
+
+    @classmethod
+    def load(cls, model_path: Path, card_path: Path) -> "Predictor":
+        card = read_card(card_path)
+        return cls(load_pipeline(model_path, card), card)
+
+    @property
+    def version(self) -> str:
+        return self.card.version
+
+    def predict_one(self, patient: Patient) -> PredictionResponse:
+        batch = self.predict_batch([patient])
+        return PredictionResponse(
+            prediction=batch.predictions[0],
+            model_version=batch.model_version,
+            out_of_range=batch.out_of_range[0],
+        )
+
+    def predict_batch(self, patients: list[Patient]) -> BatchPredictionResponse:
+        rows = np.array([[getattr(patient, name) for name in FEATURES] for patient in patients])
+        predictions = self.pipeline.predict(rows)
+        return BatchPredictionResponse(
+            predictions=predictions.tolist(),
+            model_version=self.version,
+            out_of_range=self.out_of_range(rows),
+        )
+
+    def out_of_range(self, rows: np.ndarray) -> list[list[str]]:
+        """For each row, the features outside the training range (accepted, but extrapolated)."""
+        outside = (rows < self._train_min) | (rows > self._train_max)
+        return [[FEATURES[i] for i in np.flatnonzero(row)] for row in outside]

@@ -1,0 +1,143 @@
+"""The request and response shapes of the contract, as pydantic models.
+
+Both services declare these same models on their routes, so both validate the same way and both
+OpenAPI documents describe the same schemas.
+"""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+MAX_BATCH = 1000
+"""The largest batch `POST /predict/batch` accepts: bounds the work one request can ask for."""
+
+
+def _measurement(low: float, high: float, description: str, example: float) -> object:
+    """A finite JSON number inside a physical range. Strict: `true` and `"3"` are not numbers."""
+    return Annotated[
+        float,
+        Field(
+            strict=True,
+            allow_inf_nan=False,
+            ge=low,
+            le=high,
+            description=description,
+            examples=[example],
+        ),
+    ]
+
+
+def _reject_booleans(value: object) -> object:
+    # In Python `True == 1`, so a Literal[1, 2] alone would take `true` for a sex of 1.
+    if isinstance(value, bool):
+        raise PydanticCustomError("literal_error", "Input should be 1 or 2")
+    return value
+
+
+Sex = Annotated[
+    Literal[1, 2],
+    BeforeValidator(_reject_booleans),
+    Field(description="Sex as the dataset codes it: 1 or 2", examples=[2]),
+]
+
+
+class Patient(BaseModel):
+    """One patient's ten baseline measurements: the input of one prediction."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    age: _measurement(0, 120, "Age in years", 59)
+    sex: Sex
+    bmi: _measurement(10, 80, "Body mass index, kg/m2", 32.1)
+    bp: _measurement(30, 250, "Mean arterial blood pressure, mm Hg", 101)
+    tc: _measurement(30, 700, "Total serum cholesterol, mg/dL (dataset column s1)", 157)
+    ldl: _measurement(0, 600, "Low-density lipoproteins, mg/dL (s2)", 93.2)
+    hdl: _measurement(5, 200, "High-density lipoproteins, mg/dL (s3)", 38)
+    tch: _measurement(0.5, 30, "Total cholesterol / HDL ratio (s4)", 4)
+    ltg: _measurement(0, 10, "Log of serum triglycerides level (s5)", 4.8598)
+    glu: _measurement(20, 700, "Blood sugar level, mg/dL (s6)", 87)
+
+
+FEATURES: tuple[str, ...] = tuple(Patient.model_fields)
+"""Feature names in the order the model expects its columns."""
+
+
+class BatchRequest(BaseModel):
+    """Several patients predicted in one call."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    instances: list[Patient] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class PredictionResponse(BaseModel):
+    prediction: float = Field(description="Predicted disease progression one year later")
+    model_version: str
+    out_of_range: list[str] = Field(
+        description="Features outside the training range: the prediction extrapolates"
+    )
+
+
+class BatchPredictionResponse(BaseModel):
+    predictions: list[float]
+    model_version: str
+    out_of_range: list[list[str]] = Field(description="For each instance, as in /predict")
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok"]
+
+
+class ReadyResponse(BaseModel):
+    status: Literal["ready"]
+    model_version: str
+
+
+class FeatureInfo(BaseModel):
+    name: str
+    description: str
+    train_min: float
+    train_max: float
+
+
+class Metrics(BaseModel):
+    r2: float
+    mae: float
+    rmse: float
+
+
+class ModelCard(BaseModel):
+    """What a client (and an auditor) needs to know about the served model."""
+
+    name: str
+    version: str
+    created_at: datetime
+    sklearn_version: str
+    python_version: str
+    estimator: str
+    target: str
+    features: list[FeatureInfo]
+    n_train: int
+    n_test: int
+    metrics: Metrics = Field(description="Measured on the held-out test split")
+    sha256: str = Field(description="SHA-256 of the artifact file, checked before it is loaded")
+
+
+class ErrorResponse(BaseModel):
+    """Every error that is not a schema violation."""
+
+    detail: str
+
+
+class ValidationIssue(BaseModel):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationErrorResponse(BaseModel):
+    """422: the body is JSON but breaks the schema; `loc` points at the field."""
+
+    detail: list[ValidationIssue]

@@ -1,0 +1,70 @@
+"""HTTP concerns both services share, written once and free of any web framework.
+
+The adapters call these from their own idioms (FastAPI dependencies and ASGI middleware, Flask
+request hooks), so both services answer the same way.
+"""
+
+import json
+import logging
+import re
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from shared.errors import EmptyBody, UnsupportedMediaType
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# A client's request id is echoed only when short and plain, so it is safe in logs and headers.
+_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+access_logger = logging.getLogger("access")
+
+
+def request_id_from(header_value: str | None) -> str:
+    """The client's X-Request-ID when it is safe to echo, otherwise a fresh one."""
+    if header_value and _SAFE_REQUEST_ID.fullmatch(header_value):
+        return header_value
+    return uuid.uuid4().hex
+
+
+def is_json_content_type(content_type: str | None) -> bool:
+    """`application/json` or an `application/*+json` type, parameters (charset) ignored."""
+    mimetype = (content_type or "").split(";", 1)[0].strip().lower()
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )
+
+
+def check_json_request(method: str, content_type: str | None, body: bytes) -> None:
+    """A request that carries a body must declare JSON and must not be empty."""
+    if method not in BODY_METHODS:
+        return
+    if not is_json_content_type(content_type):
+        raise UnsupportedMediaType()
+    if not body.strip():
+        raise EmptyBody()
+
+
+def dumps(content: Any) -> bytes:
+    """The one JSON encoding of both services: compact, UTF-8, and no NaN or Infinity (not JSON)."""
+    return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
+def log_access(request_id: str, method: str, path: str, status: int, started: float) -> None:
+    """One JSON line per request. `started` is a `time.perf_counter()` reading."""
+    record = {
+        "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "request_id": request_id,
+        "method": method,
+        "path": path,
+        "status": status,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+    }
+    access_logger.info(json.dumps(record))
+
+
+def configure_logging(level: str) -> None:
+    """Plain messages on stderr: access lines are JSON already, other lines are short."""
+    logging.basicConfig(level=level.upper(), format="%(message)s", force=True)
