@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: settings -> app -> client, for each service, in-process or live.
+"""Fixtures shared by every test and lesson: settings -> app -> client, for each service.
 
 The contract suite asks for `api`: a client of one service, either in-process (fast, and able to
 inject settings) or over real HTTP against a server started exactly as `make run-*` starts it.
