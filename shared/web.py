@@ -19,6 +19,11 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
+# CORS, when origins are configured: what a browser page on another origin may send and read.
+CORS_METHODS = ["GET", "POST", "PUT", "DELETE"]
+CORS_REQUEST_HEADERS = ["Content-Type", "X-API-Key", "X-Request-ID"]
+CORS_EXPOSED_HEADERS = ["Location", "X-Request-ID"]
+
 access_logger = logging.getLogger("access")
 
 
@@ -66,5 +71,10 @@ def log_access(request_id: str, method: str, path: str, status: int, started: fl
 
 
 def configure_logging(level: str) -> None:
-    """Plain messages on stderr: access lines are JSON already, other lines are short."""
-    logging.basicConfig(level=level.upper(), format="%(message)s", force=True)
+    """Plain messages on stderr (access lines are JSON already) at the configured level.
+
+    `basicConfig` does nothing when logging is already set up (by pytest, say), so calling this
+    from every app factory is safe.
+    """
+    logging.basicConfig(format="%(message)s")
+    logging.getLogger().setLevel(level.upper())
