@@ -12,6 +12,7 @@ from fastapi_service.errors import register_error_handlers
 from fastapi_service.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from fastapi_service.responses import JSONResponse
 from fastapi_service.routes import router
+from fastapi_service.v2 import router as v2_router
 from shared.docs import API_DESCRIPTION, API_TITLE, STATIC_DIR, swagger_ui_html
 from shared.model import Predictor
 from shared.settings import Settings
@@ -48,6 +49,7 @@ def create_app(
     app.state.settings = settings
     app.state.predictor = predictor
     app.include_router(router)
+    app.include_router(v2_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)

@@ -8,6 +8,7 @@ from flask_openapi3 import Info, OpenAPI
 from flask_service.errors import handle_validation_error, register_error_handlers
 from flask_service.middleware import register_request_hooks
 from flask_service.routes import router
+from flask_service.v2 import router as v2_router
 from shared.docs import API_DESCRIPTION, API_TITLE, STATIC_DIR, swagger_ui_html
 from shared.model import Predictor
 from shared.schemas import ValidationErrorResponse
@@ -57,6 +58,7 @@ def create_app(
     app.extensions["predictor"] = predictor
 
     app.register_api(router)
+    app.register_api(v2_router)
     app.add_url_rule("/openapi.json", "openapi", lambda: app.api_doc)
     app.add_url_rule("/docs", "docs", swagger_ui_html)
 
