@@ -11,8 +11,8 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fastapi_service.errors import error_response
-from shared.errors import PayloadTooLarge
-from shared.web import REQUEST_ID_HEADER, log_access, request_id_from
+from shared.errors import PayloadTooLarge, ServiceError
+from shared.web import REQUEST_ID_HEADER, check_request_head, log_access, request_id_from
 
 
 class RequestContextMiddleware:
@@ -41,7 +41,8 @@ class RequestContextMiddleware:
 
 
 class BodySizeLimitMiddleware:
-    """Refuse a body over the limit: at once when Content-Length says so, else while it streams.
+    """Refuse a URL or headers over the limits (414, 431), then a body over the limit (413): at
+    once when Content-Length says so, else while it streams.
 
     FastAPI has a `max_body_size` of its own, but it answers in plain text; the contract wants JSON.
     """
@@ -54,7 +55,13 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length", "")
+        headers = Headers(scope=scope)
+        try:
+            check_request_head(len(scope["path"]) + len(scope["query_string"]), headers.items())
+        except ServiceError as error:
+            await error_response(error)(scope, receive, send)
+            return
+        declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
             await error_response(PayloadTooLarge())(scope, receive, send)
             return

@@ -3,7 +3,7 @@
 from flask import current_app, request
 from werkzeug.exceptions import BadRequest
 
-from shared.errors import MalformedJSON, ModelNotReady
+from shared.errors import BodyNotAnObject, MalformedJSON, ModelNotReady
 from shared.model import Predictor
 from shared.settings import Settings
 from shared.web import BODY_METHODS, check_json_request
@@ -26,6 +26,9 @@ def require_json_body() -> None:
     check_json_request(request.method, request.content_type, request.get_data(cache=True))
     if request.method in BODY_METHODS:
         try:
-            request.get_json()  # parsed once here; the route's validation reuses Flask's cache
+            body = request.get_json()  # parsed once here; the route's validation reuses the cache
         except (BadRequest, RecursionError) as error:
             raise MalformedJSON() from error
+        if not isinstance(body, dict):
+            # flask-openapi3 would parse a JSON string body a second time, as JSON text.
+            raise BodyNotAnObject()

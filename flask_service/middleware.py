@@ -4,12 +4,13 @@ import time
 
 from flask import Flask, Response, g, request
 
-from shared.web import REQUEST_ID_HEADER, log_access, request_id_from
+from shared.web import REQUEST_ID_HEADER, check_request_head, log_access, request_id_from
 
 
 def start_request() -> None:
     g.started = time.perf_counter()
     g.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
+    check_request_head(len(request.path) + len(request.query_string), request.headers.items())
 
 
 def finish_request(response: Response) -> Response:

@@ -55,9 +55,29 @@ class PayloadTooLarge(ServiceError):
     detail = "Request body is too large"
 
 
+class URITooLong(ServiceError):
+    status_code = 414
+    detail = "Request URL is too long"
+
+
 class UnsupportedMediaType(ServiceError):
     status_code = 415
     detail = "Content-Type must be application/json"
+
+
+class HeadersTooLarge(ServiceError):
+    status_code = 431
+    detail = "Request headers are too large"
+
+
+class BodyNotAnObject(ServiceError):
+    """A JSON body that is an array, a string, a number or null: 422 in the schema's shape."""
+
+    status_code = 422
+    detail = "Input should be a JSON object"
+
+    def body(self) -> dict[str, Any]:
+        return {"detail": [{"type": "model_type", "loc": ["body"], "msg": self.detail}]}
 
 
 class ModelNotReady(ServiceError):
@@ -75,7 +95,9 @@ ERROR_FOR_STATUS: dict[int, type[ServiceError]] = {
     404: NotFound,
     405: MethodNotAllowed,
     413: PayloadTooLarge,
+    414: URITooLong,
     415: UnsupportedMediaType,
+    431: HeadersTooLarge,
 }
 
 
@@ -108,3 +130,15 @@ def validation_error_body(
     cannot encode, and echoing it back adds nothing the client did not send.
     """
     return {"detail": [_contract_issue(error, loc_prefix) for error in errors]}
+
+
+class PredictionNotFound(ServiceError):
+    status_code = 404
+    detail = "Prediction not found"
+
+
+class StoreUnavailable(ServiceError):
+    """The database cannot answer now (down, unreachable, locked past the busy timeout)."""
+
+    status_code = 503
+    detail = "Prediction store is unavailable"

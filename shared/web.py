@@ -9,15 +9,23 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.errors import EmptyBody, UnsupportedMediaType
+from shared.errors import EmptyBody, HeadersTooLarge, UnsupportedMediaType, URITooLong
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # A client's request id is echoed only when short and plain, so it is safe in logs and headers.
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+# Limits on the request head (URL and headers), gunicorn's defaults (--limit-request-line,
+# --limit-request-fields, --limit-request-field_size): gunicorn enforces them itself, uvicorn has
+# no such flags, so both apps check them too and answer the same 414 / 431 JSON.
+MAX_URL_BYTES = 4094
+MAX_HEADER_FIELDS = 100
+MAX_HEADER_FIELD_BYTES = 8190
 
 # CORS, when origins are configured: what a browser page on another origin may send and read.
 CORS_METHODS = ["GET", "POST", "PUT", "DELETE"]
@@ -42,13 +50,24 @@ def is_json_content_type(content_type: str | None) -> bool:
     )
 
 
+def check_request_head(target_length: int, headers: Iterable[tuple[str, str]]) -> None:
+    """Refuse a URL (path and query) or headers over the limits, before anything else runs."""
+    if target_length > MAX_URL_BYTES:
+        raise URITooLong()
+    headers = list(headers)
+    if len(headers) > MAX_HEADER_FIELDS or any(
+        len(name) + len(value) + 2 > MAX_HEADER_FIELD_BYTES for name, value in headers
+    ):
+        raise HeadersTooLarge()
+
+
 def check_json_request(method: str, content_type: str | None, body: bytes) -> None:
     """A request that carries a body must declare JSON and must not be empty."""
     if method not in BODY_METHODS:
         return
     if not is_json_content_type(content_type):
         raise UnsupportedMediaType()
-    if not body.strip():
+    if not body:  # whitespace alone is not empty: it is malformed JSON, as in FastAPI
         raise EmptyBody()
 
 
