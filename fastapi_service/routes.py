@@ -15,7 +15,7 @@ from shared.schemas import (
     ReadyResponse,
 )
 
-router = APIRouter(dependencies=[Depends(require_json_body)])
+router = APIRouter(tags=["prediction"], dependencies=[Depends(require_json_body)])
 
 
 def documented(errors: dict[int, type[BaseModel]]) -> dict:

@@ -1,8 +1,9 @@
 """The endpoints. Each one parses (flask-openapi3 reads the signature), calls the core, answers."""
 
-from flask_openapi3 import APIBlueprint
+from flask_openapi3 import APIBlueprint, Tag
 
 from flask_service.deps import get_predictor, require_json_body
+from flask_service.openapi import operation_id
 from shared.openapi import JSON_BODY_ERRORS, NOT_READY
 from shared.schemas import (
     BatchPredictionResponse,
@@ -14,7 +15,9 @@ from shared.schemas import (
     ReadyResponse,
 )
 
-router = APIBlueprint("api", __name__)
+router = APIBlueprint(
+    "prediction", __name__, abp_tags=[Tag(name="prediction")], operation_id_callback=operation_id
+)
 router.before_request(require_json_body)
 
 

@@ -14,17 +14,16 @@ MAX_BATCH = 1000
 """The largest batch `POST /predict/batch` accepts: bounds the work one request can ask for."""
 
 
-def _measurement(low: float, high: float, description: str, example: float) -> object:
+def _measurement(low: float, high: float, description: str) -> object:
     """A finite JSON number inside a physical range. Strict: `true` and `"3"` are not numbers."""
     return Annotated[
         float,
         Field(
             strict=True,
             allow_inf_nan=False,
-            ge=low,
-            le=high,
+            ge=float(low),
+            le=float(high),
             description=description,
-            examples=[example],
         ),
     ]
 
@@ -39,7 +38,7 @@ def _reject_booleans(value: object) -> object:
 Sex = Annotated[
     Literal[1, 2],
     BeforeValidator(_reject_booleans),
-    Field(description="Sex as the dataset codes it: 1 or 2", examples=[2]),
+    Field(description="Sex as the dataset codes it: 1 or 2"),
 ]
 
 
@@ -48,16 +47,16 @@ class Patient(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    age: _measurement(0, 120, "Age in years", 59)
+    age: _measurement(0, 120, "Age in years")
     sex: Sex
-    bmi: _measurement(10, 80, "Body mass index, kg/m2", 32.1)
-    bp: _measurement(30, 250, "Mean arterial blood pressure, mm Hg", 101)
-    tc: _measurement(30, 700, "Total serum cholesterol, mg/dL (dataset column s1)", 157)
-    ldl: _measurement(0, 600, "Low-density lipoproteins, mg/dL (s2)", 93.2)
-    hdl: _measurement(5, 200, "High-density lipoproteins, mg/dL (s3)", 38)
-    tch: _measurement(0.5, 30, "Total cholesterol / HDL ratio (s4)", 4)
-    ltg: _measurement(0, 10, "Log of serum triglycerides level (s5)", 4.8598)
-    glu: _measurement(20, 700, "Blood sugar level, mg/dL (s6)", 87)
+    bmi: _measurement(10, 80, "Body mass index, kg/m2")
+    bp: _measurement(30, 250, "Mean arterial blood pressure, mm Hg")
+    tc: _measurement(30, 700, "Total serum cholesterol, mg/dL (dataset column s1)")
+    ldl: _measurement(0, 600, "Low-density lipoproteins, mg/dL (s2)")
+    hdl: _measurement(5, 200, "High-density lipoproteins, mg/dL (s3)")
+    tch: _measurement(0.5, 30, "Total cholesterol / HDL ratio (s4)")
+    ltg: _measurement(0, 10, "Log of serum triglycerides level (s5)")
+    glu: _measurement(20, 700, "Blood sugar level, mg/dL (s6)")
 
 
 FEATURES: tuple[str, ...] = tuple(Patient.model_fields)
@@ -141,3 +140,70 @@ class ValidationErrorResponse(BaseModel):
     """422: the body is JSON but breaks the schema; `loc` points at the field."""
 
     detail: list[ValidationIssue]
+
+
+# The predictions resource: a stored log of predictions and the outcomes observed later.
+
+MAX_PAGE_SIZE = 100
+"""The most records one `GET /predictions` returns: bounds the work one request can ask for."""
+
+SQL_INT_MAX = 2**63 - 1
+"""The largest integer SQLite and PostgreSQL both store (signed 64 bits): ids and offsets stop here."""
+
+
+class PredictionRecord(BaseModel):
+    """One stored prediction: what the model was asked, what it answered, and what happened."""
+
+    id: int
+    created_at: datetime = Field(description="When the prediction was stored, in UTC")
+    features: Patient
+    prediction: float = Field(description="Predicted disease progression one year later")
+    model_version: str
+    actual: float | None = Field(
+        description="The observed outcome, once recorded with PUT /predictions/{id}/actual"
+    )
+
+
+class PredictionPage(BaseModel):
+    """A page of stored predictions, newest first."""
+
+    items: list[PredictionRecord]
+    total: int = Field(description="How many predictions are stored in all")
+    limit: int
+    offset: int
+
+
+class PageQuery(BaseModel):
+    """The query string of `GET /predictions`: which page to return."""
+
+    limit: int = Field(default=20, ge=1, le=MAX_PAGE_SIZE, description="Records per page")
+    offset: int = Field(default=0, ge=0, le=SQL_INT_MAX, description="Records to skip")
+
+
+class PredictionPath(BaseModel):
+    """The path parameter of `/predictions/{prediction_id}`."""
+
+    prediction_id: int = Field(description="The id the prediction was stored under")
+
+
+class ActualValue(BaseModel):
+    """The outcome observed for a stored prediction."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: float = Field(
+        strict=True,
+        allow_inf_nan=False,
+        ge=0.0,
+        le=1000.0,
+        description="Observed disease progression one year later, in the target's units "
+        "(the dataset's values lie between 25 and 346)",
+    )
+
+
+class Performance(BaseModel):
+    """The served model's live error, over the stored predictions that have an actual value."""
+
+    count: int = Field(description="Predictions with an observed outcome")
+    mae: float | None = Field(description="Mean absolute error; null while count is 0")
+    rmse: float | None = Field(description="Root mean squared error; null while count is 0")
