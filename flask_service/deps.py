@@ -3,7 +3,7 @@
 from flask import current_app, request
 from werkzeug.exceptions import BadRequest
 
-from shared.errors import BodyNotAnObject, MalformedJSON, ModelNotReady
+from shared.errors import BodyNotAnObject, MalformedJSON, ModelNotReady, PayloadTooLarge
 from shared.model import Predictor
 from shared.settings import Settings
 from shared.web import BODY_METHODS, check_json_request
@@ -23,7 +23,14 @@ def get_predictor() -> Predictor:
 def require_json_body() -> None:
     """Refuse a body that is not declared JSON (415), is empty (400) or is not JSON (400)
     before validation."""
-    check_json_request(request.method, request.content_type, request.get_data(cache=True))
+    body = request.get_data(cache=True)
+    limit = request.max_content_length
+    if request.content_length is None and limit is not None and len(body) >= limit:
+        # Werkzeug stops reading a chunked body at MAX_CONTENT_LENGTH without an error: the
+        # truncated body would be "malformed JSON". (A chunked body of exactly the limit is
+        # refused too: Werkzeug cannot tell it apart.)
+        raise PayloadTooLarge()
+    check_json_request(request.method, request.content_type, body)
     if request.method in BODY_METHODS:
         try:
             body = request.get_json()  # parsed once here; the route's validation reuses the cache
