@@ -6,7 +6,6 @@ trained it. Each failure is a `ModelLoadError` with one line that names the prob
 """
 
 import hashlib
-import pickle
 import warnings
 from pathlib import Path
 
@@ -67,7 +66,7 @@ def load_pipeline(model_path: Path, card: ModelCard) -> Pipeline:
             pipeline = joblib.load(model_path)
     except InconsistentVersionWarning as error:
         raise ModelLoadError(f"model artifact {model_path}: {error}; {RETRAIN_HINT}") from error
-    except (pickle.UnpicklingError, EOFError, ValueError, AttributeError, ImportError) as error:
+    except Exception as error:  # a corrupt pickle can fail in any way: KeyError, EOFError, ...
         raise ModelLoadError(
             f"model artifact {model_path} cannot be read: {RETRAIN_HINT}"
         ) from error
