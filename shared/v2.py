@@ -358,7 +358,8 @@ def values_from_json(tensor: RequestInput) -> np.ndarray:
     integers_only = tensor.datatype.startswith(("INT", "UINT"))
     for value in flat:
         if type(value) not in ((int,) if integers_only else (int, float)):
-            raise V2Error(f"Input '{tensor.name}' holds {value!r}: not a {tensor.datatype} number")
+            kind = type(value).__name__  # the type, not the value: it may be huge
+            raise V2Error(f"Input '{tensor.name}' holds a {kind}, not a {tensor.datatype} number")
     try:
         # Cast to the declared type first, so FP32 data is rounded as a binary FP32 tensor is.
         with np.errstate(over="ignore"):  # a float too large for FP32 becomes inf: refused later
@@ -432,17 +433,18 @@ def feature_rows(inputs: list[RequestInput], arrays: dict[str, np.ndarray]) -> n
         return arrays[INPUT_NAME].reshape(shape)
     if sorted(names) == sorted(FEATURES):
         shapes = {tuple(tensor.shape) for tensor in inputs}
-        if (
-            len(shapes) != 1
-            or len(shape := shapes.pop()) not in (1, 2)
-            or shape[1:] not in ((), (1,))
-        ):
+        if len(shapes) != 1 or not is_column(shapes.pop()):
             raise V2Error("The feature inputs must share one shape, [N] or [N, 1]")
         return np.column_stack([arrays[feature] for feature in FEATURES])
     raise V2Error(
         f"Inputs must be one tensor '{INPUT_NAME}' of shape [N, {len(FEATURES)}], or one tensor "
         f"per feature ({', '.join(FEATURES)}); got {names}"
     )
+
+
+def is_column(shape: tuple[int, ...]) -> bool:
+    """[N] or [N, 1]: one value per row."""
+    return len(shape) == 1 or (len(shape) == 2 and shape[1] == 1)
 
 
 def wants_binary_output(request: InferenceRequest) -> bool:
