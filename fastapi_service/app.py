@@ -10,12 +10,14 @@ from fastapi.staticfiles import StaticFiles
 
 from fastapi_service.errors import register_error_handlers
 from fastapi_service.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from fastapi_service.predictions import router as predictions_router
 from fastapi_service.responses import JSONResponse
 from fastapi_service.routes import router
 from fastapi_service.v2 import router as v2_router
 from shared.docs import API_DESCRIPTION, API_TITLE, STATIC_DIR, swagger_ui_html
 from shared.model import Predictor
 from shared.settings import Settings
+from shared.store import open_database
 from shared.web import configure_logging
 
 
@@ -34,7 +36,9 @@ def create_app(
         # Load once per process, at start-up, never at import. A bad artifact stops the start.
         if app.state.predictor is None and load_model:
             app.state.predictor = Predictor.load(settings.model_path, settings.card_path)
+        app.state.store_engine = open_database(settings.database_url)  # pool + schema, per process
         yield
+        app.state.store_engine.dispose()
         app.state.predictor = None
 
     app = FastAPI(
@@ -50,6 +54,7 @@ def create_app(
     app.state.predictor = predictor
     app.include_router(router)
     app.include_router(v2_router)
+    app.include_router(predictions_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)

@@ -1,12 +1,17 @@
 """How a route gets what it needs: FastAPI dependencies, named as `Annotated` aliases."""
 
+from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader
 
 from shared.errors import ModelNotReady
 from shared.model import Predictor
+from shared.openapi import API_KEY_SCHEME
+from shared.security import API_KEY_HEADER, check_api_key
 from shared.settings import Settings
+from shared.store import PredictionStore
 from shared.web import check_json_request
 
 
@@ -28,3 +33,23 @@ async def require_json_body(request: Request) -> None:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PredictorDep = Annotated[Predictor, Depends(get_predictor)]
+
+
+def get_store(request: Request) -> Iterator[PredictionStore]:
+    """One store per request on the process's engine. The code after `yield` runs when the
+    request is done, errors included, so the connection always goes back to the pool."""
+    with PredictionStore(request.app.state.store_engine) as store:
+        yield store
+
+
+StoreDep = Annotated[PredictionStore, Depends(get_store)]
+
+# Reads X-API-Key and documents it as a security scheme; the check itself is `check_api_key`.
+api_key_header = APIKeyHeader(name=API_KEY_HEADER, scheme_name=API_KEY_SCHEME, auto_error=False)
+
+
+def require_api_key(
+    settings: SettingsDep, api_key: Annotated[str | None, Security(api_key_header)]
+) -> None:
+    """401 unless X-API-Key is the configured key (and always 401 when none is configured)."""
+    check_api_key(settings.api_key, api_key)

@@ -5,14 +5,18 @@ from flask.json.provider import JSONProvider
 from flask_cors import CORS
 from flask_openapi3 import Info, OpenAPI
 
+from flask_service.deps import close_store
 from flask_service.errors import handle_validation_error, register_error_handlers
 from flask_service.middleware import register_request_hooks
+from flask_service.predictions import router as predictions_router
 from flask_service.routes import router
 from flask_service.v2 import router as v2_router
 from shared.docs import API_DESCRIPTION, API_TITLE, STATIC_DIR, swagger_ui_html
 from shared.model import Predictor
+from shared.openapi import SECURITY_SCHEMES
 from shared.schemas import ValidationErrorResponse
 from shared.settings import Settings
+from shared.store import open_database
 from shared.web import configure_logging, dumps
 
 
@@ -41,7 +45,7 @@ def create_app(
     app = OpenAPI(
         __name__,
         info=Info(title=API_TITLE, description=API_DESCRIPTION, version="1.0.0"),
-        security_schemes={},  # an empty dict, not null: null breaks OpenAPI validators
+        security_schemes=SECURITY_SCHEMES,  # a dict, never null: null breaks OpenAPI validators
         validation_error_model=ValidationErrorResponse,
         validation_error_callback=handle_validation_error,
         doc_ui=False,  # /docs is ours: the same offline Swagger UI page as the FastAPI service
@@ -56,9 +60,12 @@ def create_app(
         predictor = Predictor.load(settings.model_path, settings.card_path)
     app.extensions["settings"] = settings
     app.extensions["predictor"] = predictor
+    app.extensions["store_engine"] = open_database(settings.database_url)  # pool + schema
+    app.teardown_appcontext(close_store)  # the request's store, closed on every path
 
     app.register_api(router)
     app.register_api(v2_router)
+    app.register_api(predictions_router)
     app.add_url_rule("/openapi.json", "openapi", lambda: app.api_doc)
     app.add_url_rule("/docs", "docs", swagger_ui_html)
 

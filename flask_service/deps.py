@@ -1,11 +1,13 @@
 """How a route gets what it needs: small accessors over `current_app.extensions`."""
 
-from flask import current_app, request
+from flask import current_app, g, request
 from werkzeug.exceptions import BadRequest
 
 from shared.errors import BodyNotAnObject, MalformedJSON, ModelNotReady, PayloadTooLarge
 from shared.model import Predictor
+from shared.security import API_KEY_HEADER, check_api_key
 from shared.settings import Settings
+from shared.store import PredictionStore
 from shared.web import BODY_METHODS, check_json_request
 
 
@@ -39,3 +41,24 @@ def require_json_body() -> None:
         if not isinstance(body, dict):
             # flask-openapi3 would parse a JSON string body a second time, as JSON text.
             raise BodyNotAnObject()
+
+
+def get_store() -> PredictionStore:
+    """This request's store on the process's engine, made on first use and kept on `g`;
+    `close_store` gives its connection back."""
+    if "store" not in g:
+        g.store = PredictionStore(current_app.extensions["store_engine"])
+    return g.store
+
+
+def close_store(error: BaseException | None = None) -> None:
+    """Registered with `teardown_appcontext`: Flask calls it when every request ends, errors
+    included, so the connection always goes back to the pool."""
+    store = g.pop("store", None)
+    if store is not None:
+        store.close()
+
+
+def require_api_key() -> None:
+    """401 unless X-API-Key is the configured key (and always 401 when none is configured)."""
+    check_api_key(get_settings().api_key, request.headers.get(API_KEY_HEADER))

@@ -1,9 +1,10 @@
 """One table from exceptions to the contract's JSON answers."""
 
+import inspect
 import json
 import logging
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -25,9 +26,24 @@ def handle_service_error(error: ServiceError) -> Response:
     return error_response(error)
 
 
+def request_part(error: ValidationError) -> str:
+    """Where the invalid input came from: "body", "query" or "path", as FastAPI's `loc` says.
+
+    flask-openapi3 names a view's parameters after the part they read (`body: Patient`,
+    `query: PageQuery`), and the error's title is the model that failed: the signature says where.
+    """
+    view = current_app.view_functions[request.endpoint]
+    for part, parameter in inspect.signature(view).parameters.items():
+        if getattr(parameter.annotation, "__name__", None) == error.title:
+            return part
+    return "body"
+
+
 def handle_validation_error(error: ValidationError) -> Response:
-    """flask-openapi3's callback for a body that breaks the schema. Its `loc` has no "body" part."""
-    return json_response(validation_error_body(json.loads(error.json()), ("body",)), 422)
+    """flask-openapi3's callback for input that breaks the schema. Its `loc` has no part
+    ("body", "query", ...) in front: added here."""
+    issues = json.loads(error.json())
+    return json_response(validation_error_body(issues, (request_part(error),)), 422)
 
 
 def handle_http_error(error: HTTPException) -> Response:
