@@ -35,8 +35,7 @@ def health() -> dict:
 @router.get("/ready", responses=documented(NOT_READY, ReadyResponse))
 def ready() -> dict:
     """Readiness: a model is loaded and requests can be served."""
-    predictor = get_predictor()
-    return {"status": "ready", "model_version": predictor.version}
+    return {"status": "ready", "model_version": get_predictor().version}
 
 
 @router.get("/model", responses=documented(NOT_READY, ModelCard))
