@@ -7,7 +7,13 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
 from fastapi_service.responses import JSONResponse
-from shared.errors import MalformedJSON, ServiceError, error_for_status, validation_error_body
+from shared.errors import (
+    MALFORMED_JSON_TYPES,
+    MalformedJSON,
+    ServiceError,
+    error_for_status,
+    validation_error_body,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +28,7 @@ async def handle_service_error(request: Request, error: ServiceError) -> JSONRes
 
 async def handle_validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
     errors = error.errors()
-    if any(issue["type"] == "json_invalid" for issue in errors):
+    if any(issue["type"] in MALFORMED_JSON_TYPES for issue in errors):
         return error_response(MalformedJSON())
     return JSONResponse(validation_error_body(errors), status_code=422)
 

@@ -1,14 +1,19 @@
 """One table from exceptions to the contract's JSON answers."""
 
 import inspect
-import json
 import logging
 
 from flask import Flask, Response, current_app, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from shared.errors import ServiceError, error_for_status, validation_error_body
+from shared.errors import (
+    MALFORMED_JSON_TYPES,
+    MalformedJSON,
+    ServiceError,
+    error_for_status,
+    validation_error_body,
+)
 from shared.web import dumps
 
 logger = logging.getLogger(__name__)
@@ -41,8 +46,11 @@ def request_part(error: ValidationError) -> str:
 
 def handle_validation_error(error: ValidationError) -> Response:
     """flask-openapi3's callback for input that breaks the schema. Its `loc` has no part
-    ("body", "query", ...) in front: added here."""
-    issues = json.loads(error.json())
+    ("body", "query", ...) in front: added here. Without input and context each issue is plain
+    JSON (`error.json()` fails on a lone surrogate, which is malformed JSON text to us)."""
+    issues = error.errors(include_input=False, include_context=False, include_url=False)
+    if any(issue["type"] in MALFORMED_JSON_TYPES for issue in issues):
+        return error_response(MalformedJSON())
     return json_response(validation_error_body(issues, (request_part(error),)), 422)
 
 

@@ -109,6 +109,11 @@ def error_for_status(status_code: int) -> ServiceError:
     return ServiceError("Request could not be served", status_code=status_code)
 
 
+# pydantic error types that mean the body is not valid JSON text: answered 400 like a parse error.
+# `string_unicode` is a lone surrogate (`"\ud800"`, or its UTF-8 bytes), which Python's json lets
+# through but no UTF-8 text may hold.
+MALFORMED_JSON_TYPES = frozenset({"json_invalid", "string_unicode"})
+
 # pydantic names "not an object" differently depending on how a model is called (FastAPI validates
 # with from_attributes, flask-openapi3 without): one name and message for the contract.
 _NOT_AN_OBJECT = {"model_type", "model_attributes_type", "dict_type"}
