@@ -1,0 +1,308 @@
+"""From the measurements of one run to summary.json and summary.md.
+
+Medians across rounds, the spread (min-max) beside them, and ratios taken round by round: a
+ratio of two figures measured a few seconds apart is what a shared, drifting machine can still
+tell honestly. A figure marked invalid (locust saturated, errors, offered rate not reached) is
+shown with its reason and left out of medians and ratios.
+"""
+
+import csv
+import json
+from pathlib import Path
+from statistics import median
+
+# Ratios worth reading, as (numerator, denominator): the services against each other, then each
+# against the naive app it replaces and the bare floor of its family.
+SERVICE_PAIR = ("fastapi", "flask")
+BASELINE_PAIRS = (
+    ("fastapi", "seed-fastapi"),
+    ("fastapi", "bare-asgi"),
+    ("flask", "seed-flask"),
+    ("flask", "seed-flask-dev"),
+    ("flask", "bare-wsgi"),
+)
+REFERENCE = "seed-fastapi"  # every saturation figure is also given as a multiple of this one
+
+
+def spread(values: list[float]) -> dict:
+    if not values:
+        return {"median": None, "min": None, "max": None}
+    return {"median": median(values), "min": min(values), "max": max(values)}
+
+
+def aggregate(rows: list[dict]) -> dict:
+    """One scenario on one target, all rounds: medians of the valid rounds, reasons of the rest."""
+    valid = [row for row in rows if not row["invalid"]]
+    first = rows[0]
+    rps = spread([row["rps"] for row in valid])
+    wrk = [row["wrk_rps"] for row in rows if row.get("wrk_rps")]
+    locust_to_wrk = [row["rps"] / row["wrk_rps"] for row in valid if row.get("wrk_rps")]
+    batch_size = first["batch_size"]
+    return {
+        "target": first["target"],
+        "scenario": first["scenario"],
+        "batch_size": batch_size,
+        "rounds": len(rows),
+        "valid_rounds": len(valid),
+        "rps_per_round": [row["rps"] for row in rows],
+        "rps": rps["median"],
+        "rps_min": rps["min"],
+        "rps_max": rps["max"],
+        "rows_per_s": rps["median"] * batch_size if batch_size and rps["median"] else None,
+        "p50_ms": spread([row["p50_ms"] for row in valid])["median"],
+        "p95_ms": spread([row["p95_ms"] for row in valid])["median"],
+        "p99_ms": spread([row["p99_ms"] for row in valid])["median"],
+        "requests": sum(row["requests"] for row in rows),
+        "failures": sum(row["failures"] for row in rows),
+        "locust_cpu_max": max(row["locust_cpu_percent"] for row in rows),
+        "server_cpu_ms_per_request": spread([row["server_cpu_ms_per_request"] for row in valid])[
+            "median"
+        ],
+        "wrk_rps": spread(wrk)["median"],
+        "locust_to_wrk": spread(locust_to_wrk)["median"],
+        "invalid": sorted({row["invalid"] for row in rows if row["invalid"]}),
+    }
+
+
+def round_ratios(results: list[dict], key: tuple, numerator: str, denominator: str, metric: str):
+    """numerator / denominator of `metric`, round by round, where both figures are valid."""
+    by_round: dict[int, dict[str, float]] = {}
+    for row in results:
+        if (row["scenario"], row["batch_size"]) == key and not row["invalid"]:
+            by_round.setdefault(row["round"], {})[row["target"]] = row[metric]
+    return [
+        figures[numerator] / figures[denominator]
+        for _, figures in sorted(by_round.items())
+        if figures.get(numerator) and figures.get(denominator)
+    ]
+
+
+def ratios(results: list[dict]) -> list[dict]:
+    keys = sorted({(row["scenario"], row["batch_size"]) for row in results})
+    targets = {row["target"] for row in results}
+    found = []
+    for scenario, batch_size in keys:
+        pairs = [SERVICE_PAIR]
+        if scenario == "saturation":
+            pairs += list(BASELINE_PAIRS)
+        metrics = ["p50_ms", "p99_ms"] if scenario == "latency" else ["rps"]
+        for numerator, denominator in pairs:
+            if not {numerator, denominator} <= targets:
+                continue
+            for metric in metrics:
+                per_round = round_ratios(
+                    results, (scenario, batch_size), numerator, denominator, metric
+                )
+                found.append(
+                    {
+                        "scenario": scenario,
+                        "batch_size": batch_size,
+                        "ratio": f"{numerator} / {denominator}",
+                        "metric": metric,
+                        "per_round": per_round,
+                        **spread(per_round),
+                    }
+                )
+    return found
+
+
+def history(csv_path: Path) -> list[list[float]]:
+    """locust's per-second history: [seconds since start, req/s, p50 ms, p95 ms] rows."""
+    if not csv_path.exists():
+        return []
+    points = []
+    with csv_path.open() as stream:
+        for row in csv.DictReader(stream):
+            if row["Name"] != "Aggregated" or "N/A" in (row["50%"], row["95%"]):
+                continue
+            points.append([int(row["Timestamp"]), float(row["Requests/s"])])
+            points[-1] += [float(row["50%"]), float(row["95%"])]
+    return [[t - points[0][0], *rest] for t, *rest in points]
+
+
+def summarize(results: list[dict], config: dict, notes: list[str], run_dir: Path) -> dict:
+    groups: dict[tuple, list[dict]] = {}
+    for row in results:
+        groups.setdefault((row["scenario"], row["batch_size"], row["target"]), []).append(row)
+    aggregates = [aggregate(rows) for rows in groups.values()]
+    for item in aggregates:
+        item["x_" + REFERENCE.replace("-", "_")] = spread(
+            round_ratios(results, ("saturation", 0), item["target"], REFERENCE, "rps")
+        )["median"]
+    last_round = max((row["round"] for row in results), default=0)
+    return {
+        "run": run_dir.name,
+        "config": config,
+        "machine": json.loads((run_dir / "machine.json").read_text()),
+        "notes": notes
+        + [f"{row['label']}: INVALID, {row['invalid']}" for row in results if row["invalid"]],
+        "aggregates": aggregates,
+        "ratios": ratios(results),
+        "results": results,
+        "history": {
+            row["label"]: history(run_dir / "locust" / f"{row['label']}_stats_history.csv")
+            for row in results
+            if row["round"] == last_round
+        },
+    }
+
+
+# ---- summary.md -------------------------------------------------------------------------------
+
+
+def number(value, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def tables(summary: dict) -> list[tuple[str, list[str], list[list[str]]]]:
+    """The report's tables as (title, header, rows): rendered to markdown here, to HTML in the
+    dashboard, from the same rows."""
+    config = summary["config"]
+    by_scenario: dict[str, list[dict]] = {}
+    for item in summary["aggregates"]:
+        by_scenario.setdefault(item["scenario"], []).append(item)
+    found = []
+
+    def validity(item: dict) -> str:
+        if not item["invalid"]:
+            return "ok"
+        return f"{item['valid_rounds']}/{item['rounds']} valid: " + "; ".join(item["invalid"])
+
+    if "saturation" in by_scenario:
+        header = ["target", "req/s", "min–max", "p50 ms", "p95 ms", "p99 ms", "errors"]
+        header += ["server CPU ms/req", "locust CPU % (max)", "wrk req/s", "locust/wrk"]
+        header += ["× seed-fastapi", "valid"]
+        rows = [
+            [
+                item["target"],
+                number(item["rps"]),
+                f"{number(item['rps_min'])}–{number(item['rps_max'])}",
+                number(item["p50_ms"]),
+                number(item["p95_ms"]),
+                number(item["p99_ms"]),
+                str(item["failures"]),
+                number(item["server_cpu_ms_per_request"], 2),
+                number(item["locust_cpu_max"]),
+                number(item["wrk_rps"]),
+                number(item["locust_to_wrk"], 2),
+                number(item["x_seed_fastapi"], 2),
+                validity(item),
+            ]
+            for item in by_scenario["saturation"]
+        ]
+        title = f"Saturation: POST /predict, {config['users']} users, no wait (closed loop)"
+        found.append((title, header, rows))
+    if "latency" in by_scenario:
+        header = ["target", "achieved req/s", "p50 ms", "p95 ms", "p99 ms", "errors"]
+        header += ["locust CPU % (max)", "valid"]
+        rows = [
+            [
+                item["target"],
+                number(item["rps"]),
+                number(item["p50_ms"]),
+                number(item["p95_ms"]),
+                number(item["p99_ms"]),
+                str(item["failures"]),
+                number(item["locust_cpu_max"]),
+                validity(item),
+            ]
+            for item in by_scenario["latency"]
+        ]
+        title = (
+            f"Latency: POST /predict at {config['rate']:g} req/s offered "
+            f"({config['latency_users']} users), below saturation"
+        )
+        found.append((title, header, rows))
+    if "batch" in by_scenario:
+        header = ["service", "rows/request", "req/s", "rows/s", "p50 ms", "p99 ms", "errors"]
+        header += ["locust CPU % (max)", "valid"]
+        rows = [
+            [
+                item["target"],
+                str(item["batch_size"]),
+                number(item["rps"]),
+                number(item["rows_per_s"]),
+                number(item["p50_ms"]),
+                number(item["p99_ms"]),
+                str(item["failures"]),
+                number(item["locust_cpu_max"]),
+                validity(item),
+            ]
+            for item in sorted(by_scenario["batch"], key=lambda i: (i["batch_size"], i["target"]))
+        ]
+        title = "POST /predict/batch, saturation (users: ~1,000 rows in flight, 2 at least)"
+        found.append((title, header, rows))
+    if "mixed" in by_scenario:
+        header = ["service", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "valid"]
+        rows = [
+            [
+                item["target"],
+                number(item["rps"]),
+                number(item["p50_ms"]),
+                number(item["p95_ms"]),
+                number(item["p99_ms"]),
+                str(item["failures"]),
+                validity(item),
+            ]
+            for item in by_scenario["mixed"]
+        ]
+        title = (
+            f"Mixed: /predict 5 : POST /predictions 2 : GET /predictions/{{id}} 2 : "
+            f"GET /predictions 1, {config['users']} users"
+        )
+        found.append((title, header, rows))
+    header = ["scenario", "ratio", "of", "per round", "median", "min–max"]
+    rows = [
+        [
+            ratio["scenario"] + (f" {ratio['batch_size']} rows" if ratio["batch_size"] else ""),
+            ratio["ratio"],
+            ratio["metric"],
+            " ".join(f"{value:.2f}" for value in ratio["per_round"]) or "—",
+            number(ratio["median"], 2),
+            f"{number(ratio['min'], 2)}–{number(ratio['max'], 2)}",
+        ]
+        for ratio in summary["ratios"]
+    ]
+    found.append(("Ratios, round by round (same round, valid figures only)", header, rows))
+    return found
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def machine_line(summary: dict) -> str:
+    machine = summary["machine"]
+    pinning = machine["pinning"]
+    pinned = (
+        f"servers pinned to CPU {pinning['server_cpus']}, locust and wrk to CPU "
+        f"{pinning['load_generator_cpus']}"
+        if pinning["server_cpus"]
+        else pinning["note"]
+    )
+    return (
+        f"{machine['cpu_model']}, {machine['cores']} cores; {pinned}; Python {machine['python']}, "
+        f"locust {machine['packages']['locust']}, {machine['wrk'] or 'no wrk'}"
+    )
+
+
+def markdown(summary: dict) -> str:
+    config = summary["config"]
+    parts = [
+        f"# Benchmark run {summary['run']}",
+        f"Machine: {machine_line(summary)}.",
+        f"Method: {config['rounds']} interleaved rounds of {config['duration']:g} s per "
+        f"measurement, {config['workers']} worker(s) per server, {config['warmup']:g} s warm-up "
+        f"per server; medians over the valid rounds. A figure is invalid when locust used more "
+        f"than {config['max_locust_cpu']:g} % of its core, more than 1 % of requests failed, or "
+        f"(latency) the offered rate was not reached.",
+    ]
+    for title, header, rows in tables(summary):
+        parts += [f"## {title}", markdown_table(header, rows)]
+    if summary["notes"]:
+        parts += ["## Notes", "\n".join(f"- {note}" for note in summary["notes"])]
+    return "\n\n".join(parts) + "\n"

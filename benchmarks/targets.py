@@ -1,0 +1,184 @@
+"""What is measured: the two services and the baselines, and how each one's server starts.
+
+The services start exactly as a user starts them: `make run-fastapi` / `make run-flask`. The
+baselines run under the very same server command, read from the Makefile with `make -n` (a dry
+run prints the command), with only the application swapped: the same uvicorn flags for the ASGI
+apps, the same gunicorn flags (and config file) for the WSGI apps. Only the Flask dev server has
+its own command. Every server is started with `taskset`, so it and its workers stay on the
+servers' CPUs.
+"""
+
+import os
+import shlex
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from benchmarks.payloads import JSON_HEADERS, PATIENT_JSON
+from shared.settings import PROJECT_ROOT
+
+# The application each service's run target names, as the Makefile spells it.
+SERVICE_APPS = {
+    "fastapi": "--factory fastapi_service.app:create_app",
+    "flask": "'flask_service.app:create_app()'",
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One thing to measure: a service or a baseline, and the family it is compared within."""
+
+    name: str
+    family: str  # "asgi" or "wsgi"
+    description: str
+    run_target: str  # the Makefile target whose server command it uses
+    app: str = ""  # for a baseline: the application swapped into that command
+
+    @property
+    def is_service(self) -> bool:
+        return not self.app
+
+    def command(self, port: int, workers: int) -> list[str]:
+        make = ["make", "--no-print-directory", self.run_target, f"PORT={port}"]
+        make.append(f"WORKERS={workers}")
+        if self.is_service:
+            return make
+        if self.app == "flask-dev-server":
+            app = "benchmarks.baselines.seed_flask:app"
+            return [".venv/bin/flask", "--app", app, "run", "--port", str(port)]
+        return ["bash", "-c", swap_app(dry_run(make), SERVICE_APPS[self.run_target[4:]], self.app)]
+
+
+def dry_run(make: list[str]) -> str:
+    """The server command `make` would run: the last line of its dry run."""
+    output = subprocess.run(
+        [*make, "-n"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    return output.strip().splitlines()[-1]
+
+
+def swap_app(command: str, service_app: str, baseline_app: str) -> str:
+    if service_app not in command:
+        raise RuntimeError(f"expected {service_app} in the Makefile's command: {command}")
+    return command.replace(service_app, shlex.quote(baseline_app))
+
+
+SERVICES = {
+    "fastapi": Target("fastapi", "asgi", "FastAPI service, `make run-fastapi`", "run-fastapi"),
+    "flask": Target("flask", "wsgi", "Flask service, `make run-flask`", "run-flask"),
+}
+BASELINES = {
+    "seed-fastapi": Target(
+        "seed-fastapi",
+        "asgi",
+        "seed FastAPI app, uvicorn (flags of run-fastapi)",
+        "run-fastapi",
+        "benchmarks.baselines.seed_fastapi:app",
+    ),
+    "seed-flask": Target(
+        "seed-flask",
+        "wsgi",
+        "seed Flask app, gunicorn (flags of run-flask)",
+        "run-flask",
+        "benchmarks.baselines.seed_flask:app",
+    ),
+    "seed-flask-dev": Target(
+        "seed-flask-dev",
+        "wsgi",
+        "seed Flask app, Flask's dev server (1 process, threaded)",
+        "run-flask",
+        "flask-dev-server",
+    ),
+    "bare-asgi": Target(
+        "bare-asgi",
+        "asgi",
+        "bare ASGI app + predict, uvicorn (flags of run-fastapi)",
+        "run-fastapi",
+        "benchmarks.baselines.bare_asgi:app",
+    ),
+    "bare-wsgi": Target(
+        "bare-wsgi",
+        "wsgi",
+        "bare WSGI app + predict, gunicorn (flags of run-flask)",
+        "run-flask",
+        "benchmarks.baselines.bare_wsgi:app",
+    ),
+}
+TARGETS = {**SERVICES, **BASELINES}
+
+
+def cpu_sets(cpus: list[int]) -> tuple[list[int], list[int]] | None:
+    """Servers on the first half of the CPUs, the load generator on the rest; None on 1 CPU."""
+    if len(cpus) < 2:
+        return None
+    half = len(cpus) // 2
+    return cpus[:half], cpus[half:]
+
+
+def pinned(command: list[str], cpus: list[int] | None) -> list[str]:
+    """`taskset -c ...` before a command: it and every process it starts stay on those CPUs."""
+    if not cpus:
+        return command
+    return ["taskset", "-c", ",".join(map(str, cpus)), *command]
+
+
+class Server:
+    """A running target, in its own process group, stopped with SIGTERM to the group."""
+
+    def __init__(self, target: Target, port: int, command: list[str], env: dict, log: Path):
+        self.target = target
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.command = command
+        self.log_path = log
+        self._log = log.open("wb")
+        self.process = subprocess.Popen(
+            command,
+            cwd=PROJECT_ROOT,
+            env={**os.environ, **env},
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        """Ready when a real /predict succeeds (the baselines have no /ready)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                tail = self.log_path.read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"{self.target.name} exited; {self.log_path}:\n{tail}")
+            try:
+                response = requests.post(
+                    self.base_url + "/predict",
+                    data=PATIENT_JSON,
+                    headers=JSON_HEADERS,
+                    timeout=2,
+                )
+                if response.status_code == 200:
+                    return
+            except requests.RequestException:  # not listening yet
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.target.name} not ready within {timeout} s; see {self.log_path}")
+
+    def has_path(self, path: str) -> bool:
+        """Whether the service's OpenAPI document declares `path` (baselines have none)."""
+        try:
+            document = requests.get(self.base_url + "/openapi.json", timeout=5).json()
+        except (requests.RequestException, ValueError):
+            return False
+        return path in document.get("paths", {})
+
+    def stop(self, timeout: float = 30) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self._log.close()
