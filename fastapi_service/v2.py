@@ -7,7 +7,7 @@ decodes it, so both services accept and refuse exactly the same bodies.
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from fastapi_service.routes import documented
@@ -23,6 +23,8 @@ def find_predictor(request: Request) -> Predictor | None:
 
 
 MaybePredictorDep = Annotated[Predictor | None, Depends(find_predictor)]
+ModelName = Annotated[str, Path(**v2.MODEL_NAME_DOC)]
+ModelVersion = Annotated[str, Path(**v2.MODEL_VERSION_DOC)]
 
 INFER_RESPONSES = {**documented(v2.INFER_ERRORS), 200: {"content": v2.BINARY_RESPONSE_CONTENT}}
 
@@ -54,7 +56,7 @@ def server_ready(predictor: MaybePredictorDep) -> v2.ServerReadyResponse:
     response_model=v2.ModelMetadataResponse,
     responses=documented(v2.MODEL_ERRORS),
 )
-def model_metadata(name: str, predictor: MaybePredictorDep) -> v2.ModelMetadataResponse:
+def model_metadata(name: ModelName, predictor: MaybePredictorDep) -> v2.ModelMetadataResponse:
     """The model's inputs and outputs as tensors."""
     return v2.model_metadata(predictor, name)
 
@@ -65,7 +67,7 @@ def model_metadata(name: str, predictor: MaybePredictorDep) -> v2.ModelMetadataR
     responses=documented(v2.MODEL_ERRORS),
 )
 def model_version_metadata(
-    name: str, version: str, predictor: MaybePredictorDep
+    name: ModelName, version: ModelVersion, predictor: MaybePredictorDep
 ) -> v2.ModelMetadataResponse:
     """The metadata of one version of the model."""
     return v2.model_metadata(predictor, name, version)
@@ -76,7 +78,7 @@ def model_version_metadata(
     response_model=v2.ModelReadyResponse,
     responses=documented(v2.MODEL_READY_ERRORS),
 )
-def model_ready(name: str, predictor: MaybePredictorDep) -> v2.ModelReadyResponse:
+def model_ready(name: ModelName, predictor: MaybePredictorDep) -> v2.ModelReadyResponse:
     """Whether the model can serve inference requests."""
     return v2.model_ready(predictor, name)
 
@@ -87,7 +89,7 @@ def model_ready(name: str, predictor: MaybePredictorDep) -> v2.ModelReadyRespons
     responses=documented(v2.MODEL_READY_ERRORS),
 )
 def model_version_ready(
-    name: str, version: str, predictor: MaybePredictorDep
+    name: ModelName, version: ModelVersion, predictor: MaybePredictorDep
 ) -> v2.ModelReadyResponse:
     """Whether this version of the model can serve inference requests."""
     return v2.model_ready(predictor, name, version)
@@ -99,7 +101,7 @@ def model_version_ready(
     responses=INFER_RESPONSES,
     openapi_extra=v2.INFER_REQUEST_DOC,
 )
-async def infer(name: str, request: Request, predictor: MaybePredictorDep) -> Response:
+async def infer(name: ModelName, request: Request, predictor: MaybePredictorDep) -> Response:
     """Predict for the rows of an input tensor of shape [N, 10]."""
     return await answer_inference(request, predictor, name)
 
@@ -111,7 +113,7 @@ async def infer(name: str, request: Request, predictor: MaybePredictorDep) -> Re
     openapi_extra=v2.INFER_REQUEST_DOC,
 )
 async def infer_version(
-    name: str, version: str, request: Request, predictor: MaybePredictorDep
+    name: ModelName, version: ModelVersion, request: Request, predictor: MaybePredictorDep
 ) -> Response:
     """Predict with one version of the model."""
     return await answer_inference(request, predictor, name, version)

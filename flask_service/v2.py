@@ -7,13 +7,16 @@ decodes it, so both services accept and refuse exactly the same bodies.
 
 from flask import Response, current_app, request
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from flask_service.openapi import operation_id
 from flask_service.routes import documented
 from shared import v2
 from shared.model import Predictor
 
-router = APIBlueprint("v2", __name__, abp_tags=[Tag(name=v2.TAG)])
+router = APIBlueprint(
+    "v2", __name__, abp_tags=[Tag(name=v2.TAG)], operation_id_callback=operation_id
+)
 
 
 def find_predictor() -> Predictor | None:
@@ -24,11 +27,11 @@ def find_predictor() -> Predictor | None:
 class ModelPath(BaseModel):
     """flask-openapi3 documents path parameters from a model; FastAPI reads the signature."""
 
-    name: str
+    name: str = Field(**v2.MODEL_NAME_DOC)
 
 
 class ModelVersionPath(ModelPath):
-    version: str
+    version: str = Field(**v2.MODEL_VERSION_DOC)
 
 
 INFER_RESPONSES = documented(v2.INFER_ERRORS, v2.InferenceResponse)

@@ -28,6 +28,7 @@ from shared.schemas import (
     Patient,
     ValidationErrorResponse,
 )
+from shared.train import MODEL_NAME, MODEL_VERSION
 from shared.web import dumps, is_json_content_type
 
 SERVER_NAME = "ml-serving-twins"
@@ -485,6 +486,17 @@ def encode_response(
 # --- What the V2 routes document in OpenAPI: both services use these same tables -------------
 
 TAG = "Open Inference Protocol (V2)"
+# The path parameters, described once; the examples fill Swagger UI's form and guide schemathesis.
+# (`example`, not `examples`: flask-openapi3 lifts `examples` into the parameter, where OpenAPI
+# wants a map, not a list.)
+MODEL_NAME_DOC: dict[str, Any] = {
+    "description": "The model's name, as in its card",
+    "json_schema_extra": {"example": MODEL_NAME},
+}
+MODEL_VERSION_DOC: dict[str, Any] = {
+    "description": "The model's version",
+    "json_schema_extra": {"example": MODEL_VERSION},
+}
 
 READY_ERRORS: dict[int, type[BaseModel]] = {400: InferenceErrorResponse}
 # Both frameworks document a 422 on every route with path parameters (FastAPI in its own shape,

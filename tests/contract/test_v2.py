@@ -273,6 +273,12 @@ BAD_TENSORS = {
         "inputs": [{"name": "patients", "shape": [1, 10], "datatype": "FP64"}]
     },
     "not_an_object": lambda rows: [1, 2, 3],
+    "feature_inputs_of_different_shapes": lambda rows: {
+        "inputs": [
+            {"name": name, "shape": [1] if i else [1, 1], "datatype": "FP64", "data": [rows[0][i]]}
+            for i, name in enumerate(FEATURES)
+        ]
+    },
 }
 
 
