@@ -14,15 +14,19 @@ FLASK_PORT := $(or $(PORT),8001)
 
 # The production servers, one line each, so tests and benchmarks start them exactly like this.
 # `exec` hands the shell's place to the server, so Ctrl-C and SIGTERM reach it directly.
-FASTAPI_SERVER = exec $(BIN)/uvicorn --factory fastapi_service.app:create_app \
+# prometheus_client's multiprocess mode: each worker writes its metrics to files in this directory
+# and /metrics adds up every worker's. A fresh directory per start, so counts begin at zero.
+METRICS_DIR = export PROMETHEUS_MULTIPROC_DIR="$$(mktemp -d -t metrics.XXXXXX)";
+FASTAPI_SERVER = $(METRICS_DIR) exec $(BIN)/uvicorn --factory fastapi_service.app:create_app \
 	--host $(HOST) --port $(FASTAPI_PORT) --workers $(WORKERS) \
 	--no-access-log --no-server-header --timeout-graceful-shutdown 20
-FLASK_SERVER = exec $(BIN)/gunicorn 'flask_service.app:create_app()' \
+FLASK_SERVER = $(METRICS_DIR) exec $(BIN)/gunicorn 'flask_service.app:create_app()' \
 	--bind $(HOST):$(FLASK_PORT) --workers $(WORKERS) --worker-class gthread --threads 4 \
 	--graceful-timeout 20 --no-control-socket
 
 .DEFAULT_GOAL := help
 .PHONY: help install train run-fastapi run-flask dev-fastapi dev-flask test test-fast lint format lock clean
+.PHONY: test-browser
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,9 +65,13 @@ test: $(MODEL) ## lint, then the whole suite: unit, contract (in-process and liv
 test-fast: $(MODEL) ## the suite without the live servers
 	$(BIN)/pytest -n 2 -m "not live"
 
-lint: $(STAMP) ## ruff lint and format check
+test-browser: $(MODEL) ## the playground page and /docs in headless Chromium (Debian's chromium)
+	$(BIN)/pytest tests/browser
+
+lint: $(STAMP) ## ruff lint and format check, hadolint on the Dockerfiles
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint docker/fastapi.Dockerfile docker/flask.Dockerfile
 
 format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

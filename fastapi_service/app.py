@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from fastapi_service.errors import register_error_handlers
@@ -15,6 +15,7 @@ from fastapi_service.responses import JSONResponse
 from fastapi_service.routes import router
 from fastapi_service.v2 import router as v2_router
 from shared.docs import API_DESCRIPTION, API_TITLE, STATIC_DIR, swagger_ui_html
+from shared.metrics import METRICS_CONTENT_TYPE, ServiceMetrics
 from shared.model import Predictor
 from shared.settings import Settings
 from shared.store import open_database
@@ -52,6 +53,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.predictor = predictor
+    app.state.metrics = ServiceMetrics()
     app.include_router(router)
     app.include_router(v2_router)
     app.include_router(predictions_router)
@@ -60,6 +62,15 @@ def create_app(
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
         return HTMLResponse(swagger_ui_html())
+
+    @app.get("/", include_in_schema=False)
+    def playground() -> FileResponse:
+        return FileResponse(STATIC_DIR / "playground" / "index.html")
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        body = app.state.metrics.render(app.state.predictor)
+        return Response(body, media_type=METRICS_CONTENT_TYPE)
 
     register_error_handlers(app)
     if settings.cors_origins:

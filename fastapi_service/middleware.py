@@ -1,4 +1,4 @@
-"""Pure ASGI middleware: body size limit, request id and access log for every request.
+"""Pure ASGI middleware: body size limit, and request id, access log and metrics for every request.
 
 Pure ASGI (not `BaseHTTPMiddleware`) because it wraps the app without copying each request into a
 new task: it is the cheaper of the two, and it sees every response, errors included.
@@ -8,11 +8,46 @@ import time
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fastapi_service.errors import error_response
 from shared.errors import PayloadTooLarge, ServiceError
+from shared.metrics import UNMATCHED_ROUTE
 from shared.web import REQUEST_ID_HEADER, check_request_head, log_access, request_id_from
+
+
+def route_template(scope: Scope) -> str:
+    """The template of the route that handled the request (`/predictions/{id}`), read after the
+    app ran. A path that matched only without its method (405) counts as unmatched, as in Flask."""
+    route = scope.get("route") or plain_route(scope)
+    methods = getattr(route, "methods", None)
+    if route is None or (methods and scope["method"] not in methods):
+        return UNMATCHED_ROUTE
+    return route.path
+
+
+def plain_route(scope: Scope) -> BaseRoute | None:
+    """FastAPI leaves the matched route in `scope["route"]` for its API routes only. A mount
+    (`/static`) or a plain route (`/openapi.json`) is found again as the router found it, from
+    the root path the request arrived with (a mount moves `root_path` to its own prefix)."""
+    arrived = {**scope, "root_path": scope.get("app_root_path", scope.get("root_path", ""))}
+    for route in scope["app"].routes:
+        if isinstance(route, Mount | Route) and route.matches(arrived)[0] is Match.FULL:
+            return route
+    return None
+
+
+def record_metrics(scope: Scope, status: int, started: float) -> None:
+    state = scope["app"].state
+    predictor = state.predictor
+    state.metrics.observe_request(
+        scope["method"],
+        route_template(scope),
+        status,
+        time.perf_counter() - started,
+        predictor.version if predictor else None,
+    )
 
 
 class RequestContextMiddleware:
@@ -38,6 +73,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_request_id)
         finally:
             log_access(request_id, scope["method"], scope["path"], status, started)
+            record_metrics(scope, status, started)
 
 
 class BodySizeLimitMiddleware:

@@ -1,6 +1,6 @@
 """The Flask application factory. gunicorn calls it: `gunicorn 'flask_service.app:create_app()'`."""
 
-from flask import Flask
+from flask import Flask, Response, send_from_directory
 from flask.json.provider import JSONProvider
 from flask_cors import CORS
 from flask_openapi3 import Info, OpenAPI
@@ -12,6 +12,7 @@ from flask_service.predictions import router as predictions_router
 from flask_service.routes import router
 from flask_service.v2 import router as v2_router
 from shared.docs import API_DESCRIPTION, API_TITLE, STATIC_DIR, swagger_ui_html
+from shared.metrics import METRICS_CONTENT_TYPE, ServiceMetrics
 from shared.model import Predictor
 from shared.openapi import SECURITY_SCHEMES
 from shared.schemas import ValidationErrorResponse
@@ -62,12 +63,24 @@ def create_app(
     app.extensions["predictor"] = predictor
     app.extensions["store_engine"] = open_database(settings.database_url)  # pool + schema
     app.teardown_appcontext(close_store)  # the request's store, closed on every path
+    app.extensions["metrics"] = ServiceMetrics()
 
     app.register_api(router)
     app.register_api(v2_router)
     app.register_api(predictions_router)
     app.add_url_rule("/openapi.json", "openapi", lambda: app.api_doc)
     app.add_url_rule("/docs", "docs", swagger_ui_html)
+
+    # Plain Flask rules stay out of the OpenAPI document (FastAPI: `include_in_schema=False`).
+    def playground() -> Response:
+        return send_from_directory(STATIC_DIR / "playground", "index.html")
+
+    def metrics() -> Response:
+        body = app.extensions["metrics"].render(app.extensions["predictor"])
+        return Response(body, content_type=METRICS_CONTENT_TYPE)
+
+    app.add_url_rule("/", "playground", playground)
+    app.add_url_rule("/metrics", "metrics", metrics)
 
     register_error_handlers(app)
     if settings.cors_origins:

@@ -1,10 +1,36 @@
-"""Request hooks: request id and access log for every request."""
+"""Request hooks: request id, access log and metrics for every request."""
 
+import re
 import time
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 
+from shared.metrics import UNMATCHED_ROUTE
 from shared.web import REQUEST_ID_HEADER, check_request_head, log_access, request_id_from
+
+# `/static/<path:filename>` serves a folder: report its prefix, as FastAPI reports its Mount.
+_FOLDER_SUFFIX = re.compile(r"/<path:[^>]+>$")
+_RULE_VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^:<>]+)>")
+
+
+def route_template(rule: str | None) -> str:
+    """The template of the route that handled the request, in FastAPI's spelling
+    (`/predictions/<int:id>` becomes `/predictions/{id}`). No rule (404, 405): unmatched."""
+    if rule is None:
+        return UNMATCHED_ROUTE
+    return _RULE_VARIABLE.sub(r"{\1}", _FOLDER_SUFFIX.sub("", rule))
+
+
+def record_metrics(status: int, started: float) -> None:
+    extensions = current_app.extensions
+    predictor = extensions["predictor"]
+    extensions["metrics"].observe_request(
+        request.method,
+        route_template(request.url_rule.rule if request.url_rule else None),
+        status,
+        time.perf_counter() - started,
+        predictor.version if predictor else None,
+    )
 
 
 def start_request() -> None:
@@ -16,6 +42,7 @@ def start_request() -> None:
 def finish_request(response: Response) -> Response:
     response.headers[REQUEST_ID_HEADER] = g.request_id
     log_access(g.request_id, request.method, request.path, response.status_code, g.started)
+    record_metrics(response.status_code, g.started)
     return response
 
 

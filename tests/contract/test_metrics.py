@@ -1,0 +1,141 @@
+"""GET /metrics: Prometheus text, the same metric names and labels in both services."""
+
+import pytest
+import requests
+from prometheus_client.parser import text_string_to_metric_families
+
+from shared.metrics import UNMATCHED_ROUTE
+from shared.train import MODEL_VERSION
+
+
+def scrape(api) -> dict[tuple[str, frozenset], float]:
+    """Every sample of GET /metrics as {(sample name, labels): value}."""
+    response = api.get("/metrics")
+    assert response.status_code == 200
+    return samples_of(response.text)
+
+
+def samples_of(text: str) -> dict[tuple[str, frozenset], float]:
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
+def value(samples: dict, sample_name: str, /, **labels: str) -> float:
+    return samples.get((sample_name, frozenset(labels.items())), 0.0)
+
+
+HEALTH_OK = {"method": "GET", "route": "/health", "status": "200"}
+
+
+def test_metrics_is_prometheus_text(api):
+    response = api.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain; version=")
+    assert list(text_string_to_metric_families(response.text))
+
+
+def test_request_counter_moves_after_a_request(api):
+    before = value(scrape(api), "http_requests_total", **HEALTH_OK)
+    api.get("/health")
+    assert value(scrape(api), "http_requests_total", **HEALTH_OK) == before + 1
+
+
+def test_latency_histogram_counts_the_request(api):
+    before = value(scrape(api), "http_request_duration_seconds_count", **HEALTH_OK)
+    api.get("/health")
+    after = scrape(api)
+    assert value(after, "http_request_duration_seconds_count", **HEALTH_OK) == before + 1
+    assert value(after, "http_request_duration_seconds_bucket", le="+Inf", **HEALTH_OK) >= 1
+
+
+def test_status_is_a_label(api):
+    api.post("/predict", json={})
+    labels = {"method": "POST", "route": "/predict", "status": "422"}
+    assert value(scrape(api), "http_requests_total", **labels) >= 1
+
+
+def test_prediction_counter_moves_after_a_prediction(api, patient):
+    labels = {"route": "/predict", "model_version": MODEL_VERSION}
+    before = value(scrape(api), "predictions_total", **labels)
+    assert api.post("/predict", json=patient).status_code == 200
+    assert value(scrape(api), "predictions_total", **labels) == before + 1
+
+
+def test_refused_prediction_is_not_counted(api):
+    labels = {"route": "/predict", "model_version": MODEL_VERSION}
+    before = value(scrape(api), "predictions_total", **labels)
+    api.post("/predict", json={"age": 59})
+    assert value(scrape(api), "predictions_total", **labels) == before
+
+
+def test_model_info_names_the_served_model(api):
+    card = api.get("/model").json()
+    labels = {"name": card["name"], "version": card["version"]}
+    assert value(scrape(api), "model_info", **labels) == 1
+
+
+def test_unknown_paths_share_one_route_label(api):
+    api.get("/no/such/path/7f3a9c")
+    samples = scrape(api)
+    unmatched = {"method": "GET", "route": UNMATCHED_ROUTE, "status": "404"}
+    assert value(samples, "http_requests_total", **unmatched) >= 1
+    assert not any("7f3a9c" in str(labels) for _, labels in samples)
+
+
+def test_route_label_is_the_template_not_the_path(api):
+    api.get("/predictions/918273")  # a stored prediction's path, or an unknown one: never its id
+    assert not any("918273" in str(labels) for _, labels in scrape(api))
+
+
+def test_a_static_file_is_labelled_by_its_folder(api):
+    assert api.get("/static/playground/app.js").status_code == 200
+    labels = {"method": "GET", "route": "/static", "status": "200"}
+    assert value(scrape(api), "http_requests_total", **labels) >= 1
+
+
+def test_metrics_and_playground_are_not_in_the_openapi_document(api):
+    paths = api.get("/openapi.json").json()["paths"]
+    assert "/metrics" not in paths
+    assert "/" not in paths
+
+
+def families(base_url: str) -> dict[str, tuple[str, str, frozenset]]:
+    """Each metric family's type, help text and label names, as a scraper sees them."""
+    text = requests.get(base_url + "/metrics", timeout=10).text
+    return {
+        family.name: (
+            family.type,
+            family.documentation,
+            frozenset(name for sample in family.samples for name in sample.labels),
+        )
+        for family in text_string_to_metric_families(text)
+    }
+
+
+@pytest.mark.live
+def test_both_services_report_the_same_metric_families(live_servers, patient):
+    for server in live_servers.values():
+        requests.get(server.base_url + "/health", timeout=10)
+        requests.post(server.base_url + "/predict", json=patient, timeout=10)
+    fastapi, flask = (families(live_servers[name].base_url) for name in ("fastapi", "flask"))
+    assert fastapi == flask
+    assert {"http_requests", "http_request_duration_seconds", "predictions", "model_info"} <= set(
+        fastapi
+    )
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("service_name", ["fastapi", "flask"])
+def test_two_workers_report_the_sum_of_both(start_live_server, service_name):
+    """Each request opens its own connection, so both workers serve some; whichever worker
+    answers a scrape must report all of them (prometheus_client's multiprocess mode)."""
+    server = start_live_server(service_name, workers=2)
+    fresh = {"Connection": "close"}
+    for _ in range(20):
+        requests.get(server.base_url + "/health", headers=fresh, timeout=10)
+    for _ in range(4):  # several scrapes, so more than one worker is likely to answer one
+        text = requests.get(server.base_url + "/metrics", headers=fresh, timeout=10).text
+        assert value(samples_of(text), "http_requests_total", **HEALTH_OK) == 20
