@@ -60,6 +60,7 @@ dev-flask: $(MODEL) ## Flask's dev server with auto-reload (development only)
 test: $(MODEL) ## lint, then the whole suite: unit, contract (in-process and live), lessons
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint docker/fastapi.Dockerfile docker/flask.Dockerfile
 	$(BIN)/pytest -n 2
 
 test-fast: $(MODEL) ## the suite without the live servers
