@@ -22,11 +22,12 @@ FASTAPI_SERVER = $(METRICS_DIR) exec $(BIN)/uvicorn --factory fastapi_service.ap
 	--no-access-log --no-server-header --timeout-graceful-shutdown 20
 FLASK_SERVER = $(METRICS_DIR) exec $(BIN)/gunicorn 'flask_service.app:create_app()' \
 	--bind $(HOST):$(FLASK_PORT) --workers $(WORKERS) --worker-class gthread --threads 4 \
-	--graceful-timeout 20 --no-control-socket
+	--graceful-timeout 20 --no-control-socket --config gunicorn.conf.py
 
 .DEFAULT_GOAL := help
 .PHONY: help install train run-fastapi run-flask dev-fastapi dev-flask test test-fast lint format lock clean
 .PHONY: test-browser
+.PHONY: fuzz soak audit
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -46,9 +47,11 @@ train: ## train the model and write models/diabetes.joblib + its card
 	$(BIN)/python -m shared.train --model-path $(MODEL)
 
 run-fastapi: $(MODEL) ## serve the FastAPI service with uvicorn (PORT=8000)
+	@$(BIN)/python -m shared.preflight
 	$(FASTAPI_SERVER)
 
 run-flask: $(MODEL) ## serve the Flask service with gunicorn (PORT=8001)
+	@$(BIN)/python -m shared.preflight
 	$(FLASK_SERVER)
 
 dev-fastapi: $(MODEL) ## FastAPI with auto-reload (development only)
@@ -77,6 +80,21 @@ lint: $(STAMP) ## ruff lint and format check, hadolint on the Dockerfiles
 format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Hardening (lessons/09-hardening.md): the long runs behind their own targets; `make test` runs
+# short versions of the first two.
+fuzz: $(MODEL) ## schemathesis, deep: every operation of both services from both documents
+	FUZZ_EXAMPLES=200 FUZZ_CHECKS=all FUZZ_PHASES=examples,coverage,fuzzing,stateful \
+		$(BIN)/pytest tests/fuzz -p no:randomly -s
+
+SOAK_SECONDS ?= 180
+
+soak: $(MODEL) ## both services at saturation with locust for SOAK_SECONDS: errors and RSS growth
+	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/pytest tests/soak -p no:randomly -s
+
+audit: $(STAMP) ## pip-audit: known vulnerabilities in the pinned dependencies (needs the network)
+	$(BIN)/pip-audit --requirement constraints.txt --disable-pip --no-deps --progress-spinner off \
+		|| { echo "make audit: pip-audit failed (a vulnerability, or the service was unreachable: see above)"; exit 1; }
 
 lock: ## re-pin every transitive dependency into constraints.txt from a fresh environment
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

@@ -65,7 +65,12 @@ def load_pipeline(model_path: Path, card: ModelCard) -> Pipeline:
             warnings.simplefilter("error", InconsistentVersionWarning)
             pipeline = joblib.load(model_path)
     except InconsistentVersionWarning as error:
-        raise ModelLoadError(f"model artifact {model_path}: {error}; {RETRAIN_HINT}") from error
+        # The warning's own text spans lines; the start-up error is one line.
+        raise ModelLoadError(
+            f"model artifact {model_path} holds a {error.estimator_name} pickled by scikit-learn "
+            f"{error.original_sklearn_version} but {error.current_sklearn_version} is installed: "
+            f"{RETRAIN_HINT}"
+        ) from error
     except Exception as error:  # a corrupt pickle can fail in any way: KeyError, EOFError, ...
         raise ModelLoadError(
             f"model artifact {model_path} cannot be read: {RETRAIN_HINT}"
