@@ -11,6 +11,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from shared.train import train
 
 SERVICES = ("fastapi", "flask")
 MODES = ("inprocess", "live")
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +42,8 @@ def settings(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Sett
     data_dir = tmp_path_factory.mktemp("data")
     return Settings(
         model_path=model_path,
-        database_url=f"sqlite:///{data_dir / 'predictions.db'}",
+        # TEST_DATABASE_URL (set by `make test-postgres`) runs the suite on another engine.
+        database_url=TEST_DATABASE_URL or f"sqlite:///{data_dir / 'predictions.db'}",
         api_key="test-api-key",
     )
 
@@ -249,3 +252,25 @@ def patient() -> dict[str, float]:
         "ltg": 4.8598,
         "glu": 87,
     }
+
+
+@pytest.fixture
+def fresh_database_url(tmp_path: Path) -> Iterator[str]:
+    """An empty database for one test: a new SQLite file, or, when TEST_DATABASE_URL names a
+    PostgreSQL server, a new schema there (dropped afterwards)."""
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    from sqlalchemy import text
+
+    from shared.store import create_store_engine, database_url
+
+    schema = f"test_{uuid.uuid4().hex}"
+    admin = create_store_engine(TEST_DATABASE_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = database_url(TEST_DATABASE_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with admin.begin() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
