@@ -117,8 +117,16 @@ def test_playground_predicts_what_the_api_predicts(tab, base_url, patient, reque
     assert page.text_content("#out-of-range") == "none"
     assert tab.problems == []
     if os.environ.get("SCREENSHOT_DIR"):
-        service = request.node.callspec.params["base_url"]
-        page.screenshot(path=Path(os.environ["SCREENSHOT_DIR"]) / f"playground-{service}.png")
+        save_screenshot(page, base_url, patient, request.node.callspec.params["base_url"])
+
+
+def save_screenshot(page, base_url: str, patient: dict, service: str) -> None:
+    """The page after a prediction, with one stored prediction in the recent panel."""
+    requests.post(base_url + "/predictions", json=patient, timeout=10)
+    page.click("#refresh-recent")
+    page.wait_for_selector("#recent-rows tr")
+    path = Path(os.environ["SCREENSHOT_DIR"]) / f"playground-{service}.png"
+    page.screenshot(path=path, full_page=True)
 
 
 def test_playground_names_features_outside_the_training_range(tab, base_url, patient):
