@@ -35,8 +35,10 @@ def instructions(service: str) -> dict[str, str]:
 def makefile_server_command(service: str) -> str:
     """`make run-<service>`'s command line, with the container's environment left as ${...}."""
     result = subprocess.run(
-        ["make", "--no-print-directory", "-n", f"run-{service}"]
-        + ["HOST=$${HOST}", "PORT=$${PORT}", "WORKERS=$${WORKERS}", "BIN=.venv/bin"],
+        [
+            *("make", "--no-print-directory", "-n", f"run-{service}"),
+            *("HOST=$${HOST}", "PORT=$${PORT}", "WORKERS=$${WORKERS}", "BIN=.venv/bin"),
+        ],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
