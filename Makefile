@@ -26,7 +26,7 @@ FLASK_SERVER = $(METRICS_DIR) exec $(BIN)/gunicorn 'flask_service.app:create_app
 
 .DEFAULT_GOAL := help
 .PHONY: help install train run-fastapi run-flask dev-fastapi dev-flask test test-fast lint format lock clean
-.PHONY: test-browser
+.PHONY: test-browser test-postgres
 .PHONY: fuzz soak audit
 
 help: ## list the targets
@@ -65,6 +65,16 @@ test: $(MODEL) ## lint, then the whole suite: unit, contract (in-process and liv
 	$(BIN)/ruff format --check .
 	$(BIN)/hadolint docker/fastapi.Dockerfile docker/flask.Dockerfile
 	$(BIN)/pytest -n 2
+	$(POSTGRES_SERVER) --if-available -- $(POSTGRES_TESTS)
+
+# The store's tests and the predictions contract again, on a throwaway PostgreSQL server
+# (Debian's `postgresql` package; `make test` skips them, saying so, when it is not installed).
+POSTGRES_SERVER = $(BIN)/python tests/postgres_server.py
+POSTGRES_TESTS = $(BIN)/pytest -p no:randomly tests/unit/test_store.py \
+	tests/contract/test_predictions.py tests/live/test_concurrent_writes.py
+
+test-postgres: $(MODEL) ## the store and predictions tests on a throwaway local PostgreSQL
+	$(POSTGRES_SERVER) -- $(POSTGRES_TESTS)
 
 test-fast: $(MODEL) ## the suite without the live servers
 	$(BIN)/pytest -n 2 -m "not live"

@@ -87,9 +87,11 @@ class InProcessClient:
 
     def close(self) -> None:
         if self.service == "fastapi":
-            self._client.__exit__(None, None, None)
+            self._client.__exit__(None, None, None)  # the lifespan's shutdown disposes the engine
         else:
             self._client.close()
+            # Flask has no shutdown hook: close the database connections create_app opened.
+            self.app.extensions["store_engine"].dispose()
 
 
 class LiveClient(InProcessClient):
