@@ -77,9 +77,10 @@ def _without_null_defaults(schema: dict[str, Any]) -> None:
 
 
 class OptionalFields(BaseModel):
-    """A model with optional fields, documented the same way by both frameworks."""
+    """A model with optional fields, documented the same way by both frameworks. Strict, as the
+    schema reads: `0` is not `false`, `1.0` is not a dimension."""
 
-    model_config = ConfigDict(json_schema_extra=_without_null_defaults)
+    model_config = ConfigDict(json_schema_extra=_without_null_defaults, strict=True)
 
 
 class Parameters(OptionalFields):
@@ -87,7 +88,7 @@ class Parameters(OptionalFields):
 
     model_config = ConfigDict(extra="allow")
 
-    binary_data_size: Annotated[int, Field(strict=True, ge=0)] | None = Field(
+    binary_data_size: Annotated[int, Field(ge=0)] | None = Field(
         default=None, description="On an input: its raw bytes follow the JSON part of the body"
     )
     binary_data: bool | None = Field(
@@ -102,7 +103,7 @@ class RequestInput(OptionalFields):
     """One input tensor: `data` is row-major, flat or nested as the shape, or raw bytes."""
 
     name: str
-    shape: list[Annotated[int, Field(strict=True, ge=0)]]
+    shape: list[Annotated[int, Field(ge=0)]]
     datatype: Datatype
     parameters: Parameters | None = None
     data: list[Any] | None = None
@@ -540,6 +541,18 @@ def inline_schema(model: type[BaseModel]) -> dict[str, Any]:
     return resolve(schema)
 
 
+EXAMPLE_REQUEST = {
+    "inputs": [
+        {
+            "name": INPUT_NAME,
+            "shape": [1, len(FEATURES)],
+            "datatype": "FP64",
+            "data": [59, 2, 32.1, 101, 157, 93.2, 38, 4, 4.8598, 87],  # the dataset's first patient
+        }
+    ]
+}
+"""A valid request: Swagger UI's "Try it out" starts from it, schemathesis sends it."""
+
 INFER_REQUEST_DOC: dict[str, Any] = {
     "requestBody": {
         "required": True,
@@ -548,7 +561,12 @@ INFER_REQUEST_DOC: dict[str, Any] = {
             f"sends none); with the binary tensor extension, the {HEADER_LENGTH} header gives "
             "the length of this JSON part and raw tensor bytes follow it."
         ),
-        "content": {"application/json": {"schema": inline_schema(InferenceRequest)}},
+        "content": {
+            "application/json": {
+                "schema": inline_schema(InferenceRequest),
+                "example": EXAMPLE_REQUEST,
+            }
+        },
     }
 }
 """The request body, for FastAPI's `openapi_extra` and flask-openapi3's `openapi_extensions`:
