@@ -102,9 +102,11 @@ SOAK_SECONDS ?= 180
 soak: $(MODEL) ## both services at saturation with locust for SOAK_SECONDS: errors and RSS growth
 	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/pytest tests/soak -p no:randomly -s
 
+# --strict: a package the vulnerability service cannot look up fails the audit, never passes it.
 audit: $(STAMP) ## pip-audit: known vulnerabilities in the pinned dependencies (needs the network)
-	$(BIN)/pip-audit --requirement constraints.txt --disable-pip --no-deps --progress-spinner off \
-		|| { echo "make audit: pip-audit failed (a vulnerability, or the service was unreachable: see above)"; exit 1; }
+	$(BIN)/pip-audit --strict --requirement constraints.txt --disable-pip --no-deps \
+		--progress-spinner off || { echo "make audit: NOT CLEAN: a known vulnerability, or a \
+	package the vulnerability service (PyPI's JSON API) could not look up: see above"; exit 1; }
 
 lock: ## re-pin every transitive dependency into constraints.txt from a fresh environment
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
