@@ -8,8 +8,8 @@ import json
 import struct
 
 import pytest
+import requests
 
-from conftest import SERVICES, InProcessClient, create_app
 from shared.schemas import FEATURES, MAX_BATCH
 from shared.train import MODEL_VERSION
 
@@ -220,12 +220,14 @@ def test_binary_input_predicts_as_json_input(api, rows):
     )
 
 
-def test_both_services_answer_the_same_bytes(settings, rows):
-    bodies = set()
-    for service in SERVICES:
-        client = InProcessClient(service, create_app(service, settings))
-        bodies.add(client.post(INFER, json=tensor_request(rows, "FP32")).content)
-        client.close()
+@pytest.mark.live
+def test_both_services_answer_the_same_bytes(live_servers, rows):
+    bodies = {
+        requests.post(
+            server.base_url + INFER, json=tensor_request(rows, "FP32"), timeout=30
+        ).content
+        for server in live_servers.values()
+    }
     assert len(bodies) == 1
 
 

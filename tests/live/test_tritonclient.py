@@ -11,7 +11,6 @@ import requests
 import tritonclient.http as httpclient
 from tritonclient.utils import InferenceServerException
 
-from conftest import SERVICES
 from shared.schemas import FEATURES
 
 pytestmark = pytest.mark.live
@@ -19,9 +18,9 @@ pytestmark = pytest.mark.live
 MODEL = "diabetes-progression"
 
 
-@pytest.fixture(params=SERVICES)
-def server(request, live_servers):
-    return live_servers[request.param]
+@pytest.fixture
+def server(service, live_servers):
+    return live_servers[service]
 
 
 @pytest.fixture
