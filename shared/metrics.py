@@ -30,7 +30,15 @@ UNMATCHED_ROUTE = "<unmatched>"
 """The route label of a request no route handled (404, 405): never the raw path, which a client
 chooses freely and would make one time series per URL ever tried."""
 
-PREDICTING_ROUTES = frozenset({"/predict", "/predict/batch", "/predictions"})
+PREDICTING_ROUTES = frozenset(
+    {
+        "/predict",
+        "/predict/batch",
+        "/predictions",
+        "/v2/models/{name}/infer",
+        "/v2/models/{name}/versions/{version}/infer",
+    }
+)
 # Latency buckets in seconds: a prediction takes about a millisecond, a slow one a second.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
