@@ -27,6 +27,7 @@ FLASK_SERVER = $(METRICS_DIR) exec $(BIN)/gunicorn 'flask_service.app:create_app
 .DEFAULT_GOAL := help
 .PHONY: help install train run-fastapi run-flask dev-fastapi dev-flask test test-fast lint format lock clean
 .PHONY: test-browser test-postgres
+.PHONY: bench bench-quick bench-ui
 .PHONY: fuzz soak audit
 
 help: ## list the targets
@@ -90,6 +91,22 @@ lint: $(STAMP) ## ruff lint and format check, hadolint on the Dockerfiles
 format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Benchmarks (lessons/06-load-testing.md): every server with the same worker count, results in
+# benchmarks/results/<time>/ (summary.md, dashboard.html). `python -m benchmarks.run --help`.
+BENCH_WORKERS ?= 1
+SERVICE ?= fastapi
+
+bench: $(MODEL) ## load-test both services and the baselines with locust (~5 min)
+	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 3 --duration 3 \
+		--wrk-duration 2
+
+bench-quick: $(MODEL) ## a one-round benchmark, under a minute
+	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 1 --duration 2 \
+		--warmup 1 --wrk-duration 1 --scenarios saturation,latency --baselines seed-fastapi,seed-flask
+
+bench-ui: $(MODEL) ## SERVICE=fastapi|flask under locust's web UI on http://127.0.0.1:8089
+	$(BIN)/python -m benchmarks.run --ui --services $(SERVICE) --workers $(BENCH_WORKERS)
 
 # Hardening (lessons/09-hardening.md): the long runs behind their own targets; `make test` runs
 # short versions of the first two.

@@ -171,8 +171,8 @@ def sections(summary: dict) -> list[tuple[str, str]]:
         )
         found.append(
             (
-                "Throughput over time at saturation (last round), req/s",
-                line_chart(history_series(summary, "saturation", 1), "req/s, per second"),
+                "Throughput over time at saturation (last round, per half second), req/s",
+                line_chart(history_series(summary, "saturation", 1), "req/s"),
             )
         )
     if "latency" in by_scenario:
@@ -187,8 +187,8 @@ def sections(summary: dict) -> list[tuple[str, str]]:
         found.append((f"Latency at {rate:g} req/s offered, ms", grouped_chart(groups, log=False)))
         found.append(
             (
-                f"p95 latency over time at {rate:g} req/s (last round), ms",
-                line_chart(history_series(summary, "latency", 3), "p95 ms, per second"),
+                f"p95 latency over time at {rate:g} req/s (last round, per half second), ms",
+                line_chart(history_series(summary, "latency", 3), "p95 ms"),
             )
         )
     if "batch" in by_scenario:
@@ -206,7 +206,7 @@ def sections(summary: dict) -> list[tuple[str, str]]:
         ]
         found.append(("/predict/batch, rows per second", grouped_chart(groups, log=True)))
     if "mixed" in by_scenario:
-        groups = [(item["target"], [("req/s", item["rps"])]) for item in by_scenario["mixed"]]
+        groups = [("mixed", [(item["target"], item["rps"]) for item in by_scenario["mixed"]])]
         found.append(("Mixed workload, req/s", grouped_chart(groups, log=False)))
     return found
 

@@ -53,6 +53,31 @@ def remember_stop(environment, **_) -> None:
     _cpu_clock["stop"] = cpu_and_clock()
 
 
+# Response times per half second of the test. Locust's stats history CSV averages over a sliding
+# 10 s window: too long to show anything inside a measurement of a few seconds.
+BUCKET_SECONDS = 0.5
+_timeline: dict[int, list[float]] = {}
+
+
+@events.request.add_listener
+def record_timeline(response_time: float, **_) -> None:
+    if "start" in _cpu_clock:
+        bucket = int((time.monotonic() - _cpu_clock["start"][1]) / BUCKET_SECONDS)
+        _timeline.setdefault(bucket, []).append(response_time)
+
+
+def timeline(seconds: float) -> list[list[float]]:
+    """[start second, req/s, p50 ms, p95 ms] per complete bucket."""
+    rows = []
+    for bucket, times in sorted(_timeline.items()):
+        if (bucket + 1) * BUCKET_SECONDS > seconds:
+            break  # the test stopped inside this bucket: its rate would read low
+        times.sort()
+        p50, p95 = times[len(times) // 2], times[int(len(times) * 0.95)]
+        rows.append([bucket * BUCKET_SECONDS, len(times) / BUCKET_SECONDS, p50, p95])
+    return rows
+
+
 @events.quitting.add_listener
 def write_summary(environment, **_) -> None:
     """The final figures, taken in-process (the CSV files are written once a second, so the
@@ -82,6 +107,7 @@ def write_summary(environment, **_) -> None:
             }
             for entry in environment.stats.entries.values()
         ],
+        "timeline": timeline(clock_stop - clock_start),
         "failures_by_error": {
             str(error.error): error.occurrences for error in environment.stats.errors.values()
         },

@@ -6,7 +6,6 @@ tell honestly. A figure marked invalid (locust saturated, errors, offered rate n
 shown with its reason and left out of medians and ratios.
 """
 
-import csv
 import json
 from pathlib import Path
 from statistics import median
@@ -21,7 +20,11 @@ BASELINE_PAIRS = (
     ("flask", "seed-flask-dev"),
     ("flask", "bare-wsgi"),
 )
-REFERENCE = "seed-fastapi"  # every saturation figure is also given as a multiple of this one
+REFERENCE = "seed-fastapi"
+# The server's CPU time per request: it drifts less than req/s when neighbours take CPU time.
+CPU_PER_REQUEST = (
+    "server_cpu_ms_per_request"  # every saturation figure is also given as a multiple of this one
+)
 
 
 def spread(values: list[float]) -> dict:
@@ -85,7 +88,9 @@ def ratios(results: list[dict]) -> list[dict]:
         pairs = [SERVICE_PAIR]
         if scenario == "saturation":
             pairs += list(BASELINE_PAIRS)
-        metrics = ["p50_ms", "p99_ms"] if scenario == "latency" else ["rps"]
+        metrics = {"latency": ["p50_ms", "p99_ms"], "saturation": ["rps", CPU_PER_REQUEST]}.get(
+            scenario, ["rps"]
+        )
         for numerator, denominator in pairs:
             if not {numerator, denominator} <= targets:
                 continue
@@ -104,20 +109,6 @@ def ratios(results: list[dict]) -> list[dict]:
                     }
                 )
     return found
-
-
-def history(csv_path: Path) -> list[list[float]]:
-    """locust's per-second history: [seconds since start, req/s, p50 ms, p95 ms] rows."""
-    if not csv_path.exists():
-        return []
-    points = []
-    with csv_path.open() as stream:
-        for row in csv.DictReader(stream):
-            if row["Name"] != "Aggregated" or "N/A" in (row["50%"], row["95%"]):
-                continue
-            points.append([int(row["Timestamp"]), float(row["Requests/s"])])
-            points[-1] += [float(row["50%"]), float(row["95%"])]
-    return [[t - points[0][0], *rest] for t, *rest in points]
 
 
 def summarize(results: list[dict], config: dict, notes: list[str], run_dir: Path) -> dict:
@@ -140,9 +131,7 @@ def summarize(results: list[dict], config: dict, notes: list[str], run_dir: Path
         "ratios": ratios(results),
         "results": results,
         "history": {
-            row["label"]: history(run_dir / "locust" / f"{row['label']}_stats_history.csv")
-            for row in results
-            if row["round"] == last_round
+            row["label"]: row.get("timeline", []) for row in results if row["round"] == last_round
         },
     }
 
@@ -277,6 +266,7 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
 
 def machine_line(summary: dict) -> str:
     machine = summary["machine"]
+    load = machine["load_average_at_start"][0]
     pinning = machine["pinning"]
     pinned = (
         f"servers pinned to CPU {pinning['server_cpus']}, locust and wrk to CPU "
@@ -285,7 +275,8 @@ def machine_line(summary: dict) -> str:
         else pinning["note"]
     )
     return (
-        f"{machine['cpu_model']}, {machine['cores']} cores; {pinned}; Python {machine['python']}, "
+        f"{machine['cpu_model']}, {machine['cores']} cores, load average {load:.1f} at start; "
+        f"{pinned}; Python {machine['python']}, "
         f"locust {machine['packages']['locust']}, {machine['wrk'] or 'no wrk'}"
     )
 
