@@ -1,13 +1,13 @@
 """The predictions store on its own: on SQLite, or on PostgreSQL when TEST_DATABASE_URL is set."""
 
 import math
+import socket
 import sqlite3
 from datetime import UTC
 
 import pytest
 from sqlalchemy import text
 
-from conftest import free_port
 from shared.errors import PredictionNotFound, StoreUnavailable
 from shared.schemas import SQL_INT_MAX, Patient
 from shared.store import PredictionStore, create_store_engine, database_url, open_database
@@ -144,9 +144,12 @@ def test_opening_an_existing_database_keeps_its_rows(fresh_database_url, feature
 
 
 def test_unreachable_database_is_store_unavailable():
-    engine = create_store_engine(f"postgresql://nobody@127.0.0.1:{free_port()}/nothing")
-    with pytest.raises(StoreUnavailable), PredictionStore(engine) as store:
-        store.get(1)
+    with socket.socket() as refusing:  # bound but never listening: connections are refused
+        refusing.bind(("127.0.0.1", 0))
+        port = refusing.getsockname()[1]
+        engine = create_store_engine(f"postgresql://nobody@127.0.0.1:{port}/nothing")
+        with pytest.raises(StoreUnavailable), PredictionStore(engine) as store:
+            store.get(1)
 
 
 def test_sqlite_data_folder_is_created_on_first_run(tmp_path):
