@@ -148,7 +148,7 @@ MAX_PAGE_SIZE = 100
 """The most records one `GET /predictions` returns: bounds the work one request can ask for."""
 
 SQL_INT_MAX = 2**63 - 1
-"""The largest integer SQLite and PostgreSQL both store (signed 64 bits): ids and offsets stop here."""
+"""The largest integer SQLite and PostgreSQL both store (signed 64 bits): bounds ids, offsets."""
 
 
 class PredictionRecord(BaseModel):
