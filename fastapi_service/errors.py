@@ -5,11 +5,13 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from fastapi_service.responses import JSONResponse
 from shared.errors import (
     MALFORMED_JSON_TYPES,
     MalformedJSON,
+    MethodNotAllowed,
     ServiceError,
     error_for_status,
     validation_error_body,
@@ -33,10 +35,29 @@ async def handle_validation_error(request: Request, error: RequestValidationErro
     return JSONResponse(validation_error_body(errors), status_code=422)
 
 
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path. Starlette's own 405 names only the methods
+    of the first route that matched the path: `GET /predictions` and `POST /predictions` are two
+    routes, so it said `Allow: POST` (schemathesis' allow_header_conformance check found it)."""
+    routes = request.app.router.routes
+    return ", ".join(
+        method
+        for method in HTTP_METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes
+        )
+    )
+
+
 async def handle_http_error(request: Request, error: HTTPException) -> JSONResponse:
     """Starlette's own errors (unknown path, wrong method, unreadable or oversized body)."""
     response = error_response(error_for_status(error.status_code))
     response.headers.update(error.headers or {})
+    if error.status_code == MethodNotAllowed.status_code and allowed_methods(request):
+        response.headers["Allow"] = allowed_methods(request)
     return response
 
 
