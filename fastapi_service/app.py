@@ -19,7 +19,12 @@ from shared.metrics import METRICS_CONTENT_TYPE, ServiceMetrics
 from shared.model import Predictor
 from shared.settings import Settings
 from shared.store import open_database
-from shared.web import configure_logging
+from shared.web import (
+    CORS_EXPOSED_HEADERS,
+    CORS_METHODS,
+    CORS_REQUEST_HEADERS,
+    configure_logging,
+)
 
 
 def create_app(
@@ -47,6 +52,7 @@ def create_app(
         description=API_DESCRIPTION,
         version="1.0.0",
         lifespan=lifespan,
+        generate_unique_id_function=lambda route: route.name,  # operationId = function name
         docs_url=None,
         redoc_url=None,
         default_response_class=JSONResponse,
@@ -74,7 +80,13 @@ def create_app(
 
     register_error_handlers(app)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins)
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=CORS_METHODS,
+            allow_headers=CORS_REQUEST_HEADERS,
+            expose_headers=CORS_EXPOSED_HEADERS,
+        )
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)  # added last: outermost, so it sees every answer
     return app

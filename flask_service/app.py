@@ -3,11 +3,12 @@
 from flask import Flask, Response, send_from_directory
 from flask.json.provider import JSONProvider
 from flask_cors import CORS
-from flask_openapi3 import Info, OpenAPI
+from flask_openapi3 import Info
 
 from flask_service.deps import close_store
 from flask_service.errors import handle_validation_error, register_error_handlers
 from flask_service.middleware import register_request_hooks
+from flask_service.openapi import ContractOpenAPI, operation_id
 from flask_service.predictions import router as predictions_router
 from flask_service.routes import router
 from flask_service.v2 import router as v2_router
@@ -18,7 +19,13 @@ from shared.openapi import SECURITY_SCHEMES
 from shared.schemas import ValidationErrorResponse
 from shared.settings import Settings
 from shared.store import open_database
-from shared.web import configure_logging, dumps
+from shared.web import (
+    CORS_EXPOSED_HEADERS,
+    CORS_METHODS,
+    CORS_REQUEST_HEADERS,
+    configure_logging,
+    dumps,
+)
 
 
 class ContractJSONProvider(JSONProvider):
@@ -43,9 +50,10 @@ def create_app(
     settings = settings or Settings()
     configure_logging(settings.log_level)
 
-    app = OpenAPI(
+    app = ContractOpenAPI(
         __name__,
         info=Info(title=API_TITLE, description=API_DESCRIPTION, version="1.0.0"),
+        operation_id_callback=operation_id,
         security_schemes=SECURITY_SCHEMES,  # a dict, never null: null breaks OpenAPI validators
         validation_error_model=ValidationErrorResponse,
         validation_error_callback=handle_validation_error,
@@ -84,6 +92,12 @@ def create_app(
 
     register_error_handlers(app)
     if settings.cors_origins:
-        CORS(app, origins=settings.cors_origins)
+        CORS(
+            app,
+            origins=settings.cors_origins,
+            methods=CORS_METHODS,
+            allow_headers=CORS_REQUEST_HEADERS,
+            expose_headers=CORS_EXPOSED_HEADERS,
+        )
     register_request_hooks(app)
     return app
