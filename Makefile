@@ -65,7 +65,7 @@ test: $(MODEL) ## lint, then the whole suite: unit, contract (in-process and liv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/hadolint docker/fastapi.Dockerfile docker/flask.Dockerfile
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist loadfile
 	$(POSTGRES_SERVER) --if-available -- $(POSTGRES_TESTS)
 
 # The store's tests and the predictions contract again, on a throwaway PostgreSQL server
