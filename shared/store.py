@@ -19,6 +19,7 @@ transaction takes the write lock when it begins (see `_begin_sqlite_transaction`
 
 import logging
 import math
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -44,6 +45,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
     text,
     update,
@@ -142,9 +144,8 @@ def _configure_sqlite_connection(dbapi_connection: Any, connection_record: Any) 
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
-    cursor.execute(
-        "PRAGMA journal_mode = WAL"
-    )  # readers never wait for the writer; kept in the file
+    # WAL: readers never wait for the writer (the mode is kept in the database file).
+    cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")  # WAL's advised level: a crash loses no commit
     cursor.close()
 
@@ -170,10 +171,33 @@ def create_schema(engine: Engine) -> None:
             metadata.create_all(connection)
 
 
+# Engines whose schema is known to exist: created at start-up, or on first use when the
+# database was down at start-up.
+_engines_with_schema: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create the schema unless this engine's database is known to have it. Looking comes
+    first, so a read-only database with the table in place still serves reads."""
+    if engine in _engines_with_schema:
+        return
+    with engine.connect() as connection:
+        exists = inspect(connection).has_table(predictions.name)
+    if not exists:
+        create_schema(engine)
+    _engines_with_schema.add(engine)
+
+
 def open_database(url: str) -> Engine:
-    """The process's engine, with the schema in place. Call once per process, at start-up."""
+    """The process's engine, with the schema in place. Call once per process, at start-up.
+
+    A database that is down at start-up does not stop the service: predictions that need no
+    store keep working, store calls answer 503, and the schema is created once it answers."""
     engine = create_store_engine(url)
-    create_schema(engine)
+    try:
+        ensure_schema(engine)
+    except OperationalError as error:
+        logger.warning("prediction store unavailable at start-up: %s", error.orig or error)
     return engine
 
 
@@ -218,6 +242,7 @@ class PredictionStore:
         """One short transaction: committed when the block ends, rolled back if it raises.
         A database that cannot answer becomes `StoreUnavailable` (503), never a 500."""
         try:
+            ensure_schema(self._engine)
             if self._connection is None:
                 self._connection = self._engine.connect()
             self._connection.execution_options(write=write)

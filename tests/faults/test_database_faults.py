@@ -118,3 +118,11 @@ def test_nothing_is_half_written(stored, database, patient):
     for method, path, options in store_calls(location, patient):
         client.request(method, path, **options)
     assert rows_in(database) == before
+
+
+def test_a_database_down_at_start_up_does_not_stop_the_service(make_client, settings, patient):
+    down = "postgresql://predictions:secret@127.0.0.1:9/predictions"
+    client = make_client(settings.model_copy(update={"database_url": down}))
+    assert client.post("/predict", json=patient).status_code == 200
+    response = client.post("/predictions", json=patient)
+    assert (response.status_code, response.json()) == (503, UNAVAILABLE)
