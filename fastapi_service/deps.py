@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader
 
+from shared.batching import MicroBatcher
 from shared.errors import ModelNotReady
 from shared.model import Predictor
 from shared.openapi import API_KEY_SCHEME
@@ -15,11 +16,13 @@ from shared.store import PredictionStore
 from shared.web import check_json_request
 
 
-def get_settings(request: Request) -> Settings:
+# Dependencies that only look something up are `async def`: FastAPI runs a plain `def`
+# dependency in its thread pool, a hop that costs more than the lookup itself.
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_predictor(request: Request) -> Predictor:
+async def get_predictor(request: Request) -> Predictor:
     predictor = request.app.state.predictor
     if predictor is None:
         raise ModelNotReady()
@@ -33,6 +36,17 @@ async def require_json_body(request: Request) -> None:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PredictorDep = Annotated[Predictor, Depends(get_predictor)]
+
+
+async def get_batcher(request: Request) -> MicroBatcher:
+    """The predictor behind the micro-batcher (see shared/batching.py), for single predictions."""
+    batcher = request.app.state.batcher
+    if batcher is None:
+        raise ModelNotReady()
+    return batcher
+
+
+BatcherDep = Annotated[MicroBatcher, Depends(get_batcher)]
 
 
 def get_store(request: Request) -> Iterator[PredictionStore]:

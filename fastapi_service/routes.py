@@ -1,9 +1,14 @@
-"""The endpoints. Each one parses (FastAPI reads the signature), calls the core, answers."""
+"""The endpoints. Each one parses (FastAPI reads the signature), calls the core, answers.
+
+They are `async def` because their work is short and CPU-bound: a `def` endpoint would be sent to
+FastAPI's thread pool, and that hop costs more than the prediction (lesson 10). Blocking I/O, such
+as the database in predictions.py, stays in `def` endpoints, where the pool belongs.
+"""
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from fastapi_service.deps import PredictorDep, require_json_body
+from fastapi_service.deps import BatcherDep, PredictorDep, require_json_body
 from shared.openapi import JSON_BODY_ERRORS, NOT_READY
 from shared.schemas import (
     BatchPredictionResponse,
@@ -24,27 +29,27 @@ def documented(errors: dict[int, type[BaseModel]]) -> dict:
 
 
 @router.get("/health", response_model=HealthResponse)
-def health() -> dict:
+async def health() -> dict:
     """Liveness: the process answers."""
     return {"status": "ok"}
 
 
 @router.get("/ready", response_model=ReadyResponse, responses=documented(NOT_READY))
-def ready(predictor: PredictorDep) -> dict:
+async def ready(predictor: PredictorDep) -> dict:
     """Readiness: a model is loaded and requests can be served."""
     return {"status": "ready", "model_version": predictor.version}
 
 
 @router.get("/model", response_model=ModelCard, responses=documented(NOT_READY))
-def model_card(predictor: PredictorDep) -> ModelCard:
+async def model_card(predictor: PredictorDep) -> ModelCard:
     """The model card: features, training ranges, metrics, version."""
     return predictor.card
 
 
 @router.post("/predict", response_model=PredictionResponse, responses=documented(JSON_BODY_ERRORS))
-def predict(body: Patient, predictor: PredictorDep) -> PredictionResponse:
+async def predict(body: Patient, predictor: BatcherDep) -> PredictionResponse:
     """Predict disease progression for one patient."""
-    return predictor.predict_one(body)
+    return await predictor.predict_one(body)
 
 
 @router.post(
@@ -52,6 +57,6 @@ def predict(body: Patient, predictor: PredictorDep) -> PredictionResponse:
     response_model=BatchPredictionResponse,
     responses=documented(JSON_BODY_ERRORS),
 )
-def predict_batch(body: BatchRequest, predictor: PredictorDep) -> BatchPredictionResponse:
+async def predict_batch(body: BatchRequest, predictor: PredictorDep) -> BatchPredictionResponse:
     """Predict for 1 to MAX_BATCH patients in one call."""
     return predictor.predict_batch(body.instances)
