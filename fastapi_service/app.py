@@ -14,6 +14,7 @@ from fastapi_service.predictions import router as predictions_router
 from fastapi_service.responses import JSONResponse
 from fastapi_service.routes import router
 from fastapi_service.v2 import router as v2_router
+from shared.batching import MicroBatcher
 from shared.docs import API_DESCRIPTION, API_TITLE, STATIC_DIR, swagger_ui_html
 from shared.metrics import METRICS_CONTENT_TYPE, ServiceMetrics
 from shared.model import Predictor
@@ -42,6 +43,8 @@ def create_app(
         # Load once per process, at start-up, never at import. A bad artifact stops the start.
         if app.state.predictor is None and load_model:
             app.state.predictor = Predictor.load(settings.model_path, settings.card_path)
+        if app.state.predictor is not None:
+            app.state.batcher = MicroBatcher(app.state.predictor, enabled=settings.micro_batching)
         app.state.store_engine = open_database(settings.database_url)  # pool + schema, per process
         yield
         app.state.store_engine.dispose()
@@ -59,6 +62,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.predictor = predictor
+    app.state.batcher = None
     app.state.metrics = ServiceMetrics()
     app.include_router(router)
     app.include_router(v2_router)

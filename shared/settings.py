@@ -35,6 +35,11 @@ class Settings(BaseSettings):
         default=1_000_000, gt=0, description="Request bodies larger than this are refused (413)."
     )
 
+    micro_batching: bool = Field(
+        default=True,
+        description="FastAPI only: predict concurrent /predict requests in one model call.",
+    )
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def split_origins(cls, value: object) -> object:

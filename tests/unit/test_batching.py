@@ -1,0 +1,102 @@
+"""Micro-batching: concurrent requests share one model call; answers are the model's."""
+
+import asyncio
+
+import pytest
+
+from shared.batching import MicroBatcher
+from shared.model import Predictor
+from shared.schemas import Patient
+
+
+class CountingPredictor:
+    """The real predictor, counting how many batch calls it serves and of what size."""
+
+    def __init__(self, predictor: Predictor) -> None:
+        self.predictor = predictor
+        self.version = predictor.version
+        self.batch_sizes: list[int] = []
+
+    def predict_batch(self, patients):
+        self.batch_sizes.append(len(patients))
+        return self.predictor.predict_batch(patients)
+
+    def predict_one(self, patient):
+        self.batch_sizes.append(1)
+        return self.predictor.predict_one(patient)
+
+
+@pytest.fixture
+def counting(model_path):
+    return CountingPredictor(Predictor.load(model_path, model_path.with_suffix(".json")))
+
+
+def patients(patient, count):
+    return [Patient(**{**patient, "age": 20 + index}) for index in range(count)]
+
+
+def test_concurrent_requests_share_one_call(counting, patient):
+    batcher = MicroBatcher(counting)
+
+    async def many():
+        return await asyncio.gather(*(batcher.predict_one(p) for p in patients(patient, 10)))
+
+    answers = asyncio.run(many())
+    assert counting.batch_sizes == [10]
+    expected = counting.predictor.predict_batch(patients(patient, 10)).predictions
+    assert [answer.prediction for answer in answers] == pytest.approx(expected, rel=1e-12)
+
+
+def test_each_request_gets_its_own_answer_and_flags(counting, patient):
+    batcher = MicroBatcher(counting)
+    far = Patient(**{**patient, "age": 100})
+
+    async def two():
+        near = batcher.predict_one(Patient(**patient))
+        return await asyncio.gather(near, batcher.predict_one(far))
+
+    near_answer, far_answer = asyncio.run(two())
+    assert (near_answer.out_of_range, far_answer.out_of_range) == ([], ["age"])
+
+
+def test_a_lone_request_is_answered_without_waiting_for_company(counting, patient):
+    batcher = MicroBatcher(counting)
+    answer = asyncio.run(batcher.predict_one(Patient(**patient)))
+    assert counting.batch_sizes == [1]
+    assert answer.model_version == "1.0.0"
+
+
+def test_batches_are_bounded(counting, patient):
+    batcher = MicroBatcher(counting, max_batch=4)
+
+    async def many():
+        return await asyncio.gather(*(batcher.predict_one(p) for p in patients(patient, 10)))
+
+    assert len(asyncio.run(many())) == 10
+    assert counting.batch_sizes == [4, 4, 2]
+
+
+def test_a_failing_model_fails_every_waiting_request(patient):
+    class BrokenPredictor:
+        version = "broken"
+
+        def predict_batch(self, patients):
+            raise RuntimeError("model failed")
+
+    batcher = MicroBatcher(BrokenPredictor())
+
+    async def two():
+        calls = (batcher.predict_one(Patient(**patient)) for _ in range(2))
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    assert [type(result) for result in asyncio.run(two())] == [RuntimeError, RuntimeError]
+
+
+def test_switched_off_each_request_is_predicted_alone(counting, patient):
+    batcher = MicroBatcher(counting, enabled=False)
+
+    async def three():
+        return await asyncio.gather(*(batcher.predict_one(p) for p in patients(patient, 3)))
+
+    assert len(asyncio.run(three())) == 3
+    assert counting.batch_sizes == [1, 1, 1]
