@@ -93,6 +93,27 @@ BASELINES = {
         "run-flask",
         "flask-dev-server",
     ),
+    "seed-fastapi-async": Target(
+        "seed-fastapi-async",
+        "asgi",
+        "seed FastAPI app with `async def`: predict on the event loop",
+        "run-fastapi",
+        "benchmarks.baselines.seed_fastapi_async:app",
+    ),
+    "seed-fastapi-threadpool": Target(
+        "seed-fastapi-threadpool",
+        "asgi",
+        "seed FastAPI app, `async def` + run_in_threadpool(predict)",
+        "run-fastapi",
+        "benchmarks.baselines.seed_fastapi_threadpool:app",
+    ),
+    "fastapi-unbatched": Target(
+        "fastapi-unbatched",
+        "asgi",
+        "FastAPI service with MICRO_BATCHING=false",
+        "run-fastapi",
+        "benchmarks.baselines.fastapi_unbatched:app",
+    ),
     "bare-asgi": Target(
         "bare-asgi",
         "asgi",

@@ -1,0 +1,7 @@
+"""The FastAPI service exactly as `make run-fastapi` serves it, but with MICRO_BATCHING off:
+measures what micro-batching is worth (lessons/10)."""
+
+from fastapi_service.app import create_app
+from shared.settings import Settings
+
+app = create_app(Settings(micro_batching=False))
