@@ -27,7 +27,7 @@ FLASK_SERVER = $(METRICS_DIR) exec $(BIN)/gunicorn 'flask_service.app:create_app
 .DEFAULT_GOAL := help
 .PHONY: help install train run-fastapi run-flask dev-fastapi dev-flask test test-fast lint format lock clean
 .PHONY: test-browser test-postgres
-.PHONY: bench bench-quick bench-ui
+.PHONY: bench bench-quick bench-ui bench-async
 .PHONY: fuzz soak audit
 
 help: ## list the targets
@@ -100,6 +100,11 @@ SERVICE ?= fastapi
 bench: $(MODEL) ## load-test both services and the baselines with locust (~5 min)
 	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 3 --duration 3 \
 		--wrk-duration 2
+
+bench-async: $(MODEL) ## lesson 10's comparison: def, async def, thread pool, micro-batching
+	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 3 --duration 4 \
+		--scenarios saturation --wrk-duration 0 --services fastapi \
+		--baselines seed-fastapi,seed-fastapi-async,seed-fastapi-threadpool,fastapi-unbatched,bare-asgi
 
 bench-quick: $(MODEL) ## a one-round benchmark, under a minute
 	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 1 --duration 2 \
