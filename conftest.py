@@ -21,6 +21,7 @@ import pytest
 import requests
 from fastapi.testclient import TestClient
 
+from shared.schemas import EXAMPLE_PATIENT
 from shared.settings import PROJECT_ROOT, Settings
 from shared.train import train
 
@@ -242,18 +243,7 @@ def api(
 @pytest.fixture
 def patient() -> dict[str, float]:
     """The first patient of the dataset, with the contract's feature names."""
-    return {
-        "age": 59,
-        "sex": 2,
-        "bmi": 32.1,
-        "bp": 101,
-        "tc": 157,
-        "ldl": 93.2,
-        "hdl": 38,
-        "tch": 4,
-        "ltg": 4.8598,
-        "glu": 87,
-    }
+    return dict(EXAMPLE_PATIENT)
 
 
 @pytest.fixture

@@ -6,19 +6,10 @@ the runner must not import it.
 
 import json
 
+from shared.schemas import EXAMPLE_PATIENT
+
 # The first patient of the dataset: a valid body for every service and baseline.
-PATIENT = {
-    "age": 59,
-    "sex": 2,
-    "bmi": 32.1,
-    "bp": 101,
-    "tc": 157,
-    "ldl": 93.2,
-    "hdl": 38,
-    "tch": 4,
-    "ltg": 4.8598,
-    "glu": 87,
-}
+PATIENT = EXAMPLE_PATIENT
 PATIENT_JSON = json.dumps(PATIENT)
 JSON_HEADERS = {"Content-Type": "application/json"}
 

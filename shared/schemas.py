@@ -62,6 +62,20 @@ class Patient(BaseModel):
 FEATURES: tuple[str, ...] = tuple(Patient.model_fields)
 """Feature names in the order the model expects its columns."""
 
+EXAMPLE_PATIENT: dict[str, float] = {
+    "age": 59,
+    "sex": 2,
+    "bmi": 32.1,
+    "bp": 101,
+    "tc": 157,
+    "ldl": 93.2,
+    "hdl": 38,
+    "tch": 4,
+    "ltg": 4.8598,
+    "glu": 87,
+}
+"""The dataset's first patient: a valid body for tests, benchmarks and examples."""
+
 
 class BatchRequest(BaseModel):
     """Several patients predicted in one call."""

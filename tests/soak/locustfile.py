@@ -8,18 +8,9 @@ import json
 
 from locust import FastHttpUser, task
 
-PATIENT = {
-    "age": 59,
-    "sex": 2,
-    "bmi": 32.1,
-    "bp": 101,
-    "tc": 157,
-    "ldl": 93.2,
-    "hdl": 38,
-    "tch": 4,
-    "ltg": 4.8598,
-    "glu": 87,
-}
+from shared.schemas import EXAMPLE_PATIENT
+
+PATIENT = EXAMPLE_PATIENT
 JSON = {"Content-Type": "application/json"}
 
 

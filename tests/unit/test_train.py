@@ -66,3 +66,10 @@ def test_data_is_in_original_units():
     assert set(np.unique(data[:, 1])) == {1.0, 2.0}  # sex coded 1/2, not scaled
     assert data[:, 0].max() == 79  # age in years
     assert target.min() > 0
+
+
+def test_the_example_patient_is_the_datasets_first():
+    from shared.schemas import EXAMPLE_PATIENT
+
+    data, _ = load_data()
+    assert [EXAMPLE_PATIENT[name] for name in FEATURES] == data[0].tolist()
