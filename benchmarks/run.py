@@ -36,7 +36,15 @@ from benchmarks.measure import (
     wrk_available,
 )
 from benchmarks.payloads import JSON_HEADERS, PATIENT_JSON
-from benchmarks.targets import BASELINES, SERVICES, TARGETS, Server, cpu_sets, pinned
+from benchmarks.targets import (
+    BASELINES,
+    DEFAULT_BASELINES,
+    SERVICES,
+    TARGETS,
+    Server,
+    cpu_sets,
+    pinned,
+)
 from shared.settings import PROJECT_ROOT
 
 SCENARIOS = ("saturation", "latency", "batch", "mixed")
@@ -73,7 +81,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--baselines",
         type=lambda text: names(text, BASELINES),
-        default=list(BASELINES),
+        default=DEFAULT_BASELINES,
         help="baselines to measure, comma-separated, or none",
     )
     parser.add_argument(
