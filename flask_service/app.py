@@ -62,6 +62,9 @@ def create_app(
         static_url_path="/static",
     )
     app.json = ContractJSONProvider(app)
+    # Flask answers OPTIONS on every route by itself; FastAPI does not (405). Only CORS needs
+    # OPTIONS (a browser's preflight), so it is on only when CORS is.
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = bool(settings.cors_origins)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
 
     # Load once per process, at start-up, never at import. A bad artifact stops the start.

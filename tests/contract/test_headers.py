@@ -75,3 +75,9 @@ def test_cors_preflight_for_a_configured_origin(cors_client):
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "https://dashboard.example"
     assert "content-type" in response.headers["Access-Control-Allow-Headers"].lower()
+
+
+def test_options_without_cors_is_405(api):
+    response = api.request("OPTIONS", "/predict")
+    assert response.status_code == 405
+    assert response.json() == {"detail": "Method Not Allowed"}
