@@ -1,5 +1,8 @@
 """The Open Inference Protocol (KServe V2 REST): thin routes over the codec in `shared/v2.py`.
 
+Metadata and health routes are `async def` like those of routes.py: quick lookups, no thread-pool
+hop. Inference decodes, validates and predicts up to MAX_BATCH rows, so it runs in the pool.
+
 Unlike `routes.py`, these routes do not require a JSON Content-Type: tritonclient sends none, and
 a binary request is not JSON at all. The infer routes read the raw body and the shared codec
 decodes it, so both services accept and refuse exactly the same bodies.
@@ -17,7 +20,7 @@ from shared.model import Predictor
 router = APIRouter(tags=[v2.TAG])
 
 
-def find_predictor(request: Request) -> Predictor | None:
+async def find_predictor(request: Request) -> Predictor | None:
     """The loaded model, or None: the V2 routes say "not loaded" in the protocol's error shape."""
     return request.app.state.predictor
 
@@ -30,13 +33,13 @@ INFER_RESPONSES = {**documented(v2.INFER_ERRORS), 200: {"content": v2.BINARY_RES
 
 
 @router.get("/v2", response_model=v2.ServerMetadataResponse)
-def server_metadata() -> v2.ServerMetadataResponse:
+async def server_metadata() -> v2.ServerMetadataResponse:
     """Server metadata: name, version, protocol extensions."""
     return v2.server_metadata()
 
 
 @router.get("/v2/health/live", response_model=v2.ServerLiveResponse)
-def server_live() -> v2.ServerLiveResponse:
+async def server_live() -> v2.ServerLiveResponse:
     """Liveness: the process answers."""
     return v2.server_live()
 
@@ -46,7 +49,7 @@ def server_live() -> v2.ServerLiveResponse:
     response_model=v2.ServerReadyResponse,
     responses=documented(v2.READY_ERRORS),
 )
-def server_ready(predictor: MaybePredictorDep) -> v2.ServerReadyResponse:
+async def server_ready(predictor: MaybePredictorDep) -> v2.ServerReadyResponse:
     """Readiness: 200 when the model is loaded, 400 when not (the protocol's 4xx)."""
     return v2.server_ready(predictor)
 
@@ -56,7 +59,7 @@ def server_ready(predictor: MaybePredictorDep) -> v2.ServerReadyResponse:
     response_model=v2.ModelMetadataResponse,
     responses=documented(v2.MODEL_ERRORS),
 )
-def model_metadata(name: ModelName, predictor: MaybePredictorDep) -> v2.ModelMetadataResponse:
+async def model_metadata(name: ModelName, predictor: MaybePredictorDep) -> v2.ModelMetadataResponse:
     """The model's inputs and outputs as tensors."""
     return v2.model_metadata(predictor, name)
 
@@ -66,7 +69,7 @@ def model_metadata(name: ModelName, predictor: MaybePredictorDep) -> v2.ModelMet
     response_model=v2.ModelMetadataResponse,
     responses=documented(v2.MODEL_ERRORS),
 )
-def model_version_metadata(
+async def model_version_metadata(
     name: ModelName, version: ModelVersion, predictor: MaybePredictorDep
 ) -> v2.ModelMetadataResponse:
     """The metadata of one version of the model."""
@@ -78,7 +81,7 @@ def model_version_metadata(
     response_model=v2.ModelReadyResponse,
     responses=documented(v2.MODEL_READY_ERRORS),
 )
-def model_ready(name: ModelName, predictor: MaybePredictorDep) -> v2.ModelReadyResponse:
+async def model_ready(name: ModelName, predictor: MaybePredictorDep) -> v2.ModelReadyResponse:
     """Whether the model can serve inference requests."""
     return v2.model_ready(predictor, name)
 
@@ -88,7 +91,7 @@ def model_ready(name: ModelName, predictor: MaybePredictorDep) -> v2.ModelReadyR
     response_model=v2.ModelReadyResponse,
     responses=documented(v2.MODEL_READY_ERRORS),
 )
-def model_version_ready(
+async def model_version_ready(
     name: ModelName, version: ModelVersion, predictor: MaybePredictorDep
 ) -> v2.ModelReadyResponse:
     """Whether this version of the model can serve inference requests."""
