@@ -33,7 +33,8 @@ def instructions(service: str) -> dict[str, str]:
 
 
 def makefile_server_command(service: str) -> str:
-    """`make run-<service>`'s command line, with the container's environment left as ${...}."""
+    """`make run-<service>`'s two command lines (the preflight check of the model, then the
+    server), joined by `&&`, with the container's environment left as ${...}."""
     result = subprocess.run(
         [
             *("make", "--no-print-directory", "-n", f"run-{service}"),
@@ -44,7 +45,8 @@ def makefile_server_command(service: str) -> str:
         text=True,
         check=True,
     )
-    return result.stdout.strip().splitlines()[-1]
+    preflight, server = result.stdout.strip().splitlines()[-2:]
+    return f"{preflight} && {server}"
 
 
 def compose() -> dict:
