@@ -1,4 +1,8 @@
-"""The endpoints. Each one parses (flask-openapi3 reads the signature), calls the core, answers."""
+"""The endpoints. Each one parses (flask-openapi3 reads the signature), calls the core, answers.
+
+They are plain `def`: Flask gives each request a thread of its own (gunicorn's gthread worker),
+so there is no event loop to keep free and no hop to save (lesson 10).
+"""
 
 from flask_openapi3 import APIBlueprint, Tag
 
