@@ -1,5 +1,7 @@
 """The Flask application factory. gunicorn calls it: `gunicorn 'flask_service.app:create_app()'`."""
 
+import json
+
 from flask import Flask, Response, send_from_directory
 from flask.json.provider import JSONProvider
 from flask_cors import CORS
@@ -35,8 +37,6 @@ class ContractJSONProvider(JSONProvider):
         return dumps(obj).decode()
 
     def loads(self, s: str | bytes, **kwargs: object) -> object:
-        import json
-
         return json.loads(s)
 
 
