@@ -44,7 +44,7 @@ install: $(STAMP) ## create .venv and install the pinned dependencies
 $(MODEL): $(STAMP) shared/train.py
 	$(BIN)/python -m shared.train --model-path $@
 
-train: ## train the model and write models/diabetes.joblib + its card
+train: $(STAMP) ## train the model and write models/diabetes.joblib + its card
 	$(BIN)/python -m shared.train --model-path $(MODEL)
 
 run-fastapi: $(MODEL) ## serve the FastAPI service with uvicorn (PORT=8000)

@@ -18,13 +18,15 @@ from shared.web import REQUEST_ID_HEADER, check_request_head, log_access, reques
 
 
 def route_template(scope: Scope) -> str:
-    """The template of the route that handled the request (`/predictions/{id}`), read after the
-    app ran. A path that matched only without its method (405) counts as unmatched, as in Flask."""
+    """The template of the route that handled the request, as the OpenAPI document spells it
+    (`/predictions/{prediction_id}`: `path_format`, without the `:int` convertor that `path`
+    keeps; a mount such as `/static` by its prefix), read after the app ran. A path that matched
+    only without its method (405) counts as unmatched, as in Flask."""
     route = scope.get("route") or plain_route(scope)
     methods = getattr(route, "methods", None)
     if route is None or (methods and scope["method"] not in methods):
         return UNMATCHED_ROUTE
-    return route.path
+    return route.path if isinstance(route, Mount) else route.path_format
 
 
 def plain_route(scope: Scope) -> BaseRoute | None:

@@ -2,6 +2,8 @@
 
 import pytest
 
+from shared.model import Predictor
+
 JSON = {"Content-Type": "application/json"}
 
 
@@ -88,14 +90,19 @@ def test_service_keeps_answering_after_bad_input(api):
     assert api.get("/health").status_code == 200
 
 
-def test_unexpected_error_is_500_without_details(make_client, settings, patient):
-    class BrokenPredictor:
-        version = "broken"
+def test_unexpected_error_is_500_without_details(make_client, settings, patient, caplog):
+    class BrokenPredictor(Predictor):
+        """A real model whose predictions fail. `predict_batch` is the one method every
+        prediction reaches: `Predictor.predict_one` and FastAPI's micro-batcher both call it."""
 
-        def predict_one(self, patient):
+        def predict_batch(self, patients):
             raise RuntimeError("secret internals at /some/path")
 
-    client = make_client(predictor=BrokenPredictor())
+    predictor = BrokenPredictor.load(settings.model_path, settings.card_path)
+    client = make_client(predictor=predictor)
     response = client.post("/predict", json=patient)
     assert response.status_code == 500
     assert response.json() == {"detail": "Internal Server Error"}
+    # The 500 comes from the error the test raises, not from some other failure on the way.
+    logged = [record.exc_info[1] for record in caplog.records if record.exc_info]
+    assert [str(error) for error in logged] == ["secret internals at /some/path"]

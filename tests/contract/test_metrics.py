@@ -4,8 +4,8 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from shared.metrics import UNMATCHED_ROUTE
-from shared.train import MODEL_VERSION
+from shared.metrics import PREDICTING_ROUTES, UNMATCHED_ROUTE
+from shared.train import MODEL_NAME, MODEL_VERSION
 
 
 def scrape(api) -> dict[tuple[str, frozenset], float]:
@@ -90,6 +90,35 @@ def test_route_label_is_the_template_not_the_path(api):
     assert not any("918273" in str(labels) for _, labels in scrape(api))
 
 
+def test_a_stored_prediction_is_labelled_by_its_documented_path(api, patient):
+    """The route label is the path as the OpenAPI document writes it, in both services: one
+    dashboard query serves both (FastAPI's `route.path` would say `{prediction_id:int}`)."""
+    location = api.post("/predictions", json=patient).headers["Location"]
+    assert api.get(location).status_code == 200
+    labels = {"method": "GET", "route": "/predictions/{prediction_id}", "status": "200"}
+    assert value(scrape(api), "http_requests_total", **labels) >= 1
+
+
+# Routes served outside the OpenAPI document: the docs page, the playground, static files, metrics.
+UNDOCUMENTED_ROUTES = {"/", "/docs", "/openapi.json", "/metrics", "/static", UNMATCHED_ROUTE}
+
+
+def test_every_route_label_is_a_documented_path(api, patient):
+    for path in ("/health", "/ready", "/model", "/predictions", "/v2", "/no/such/path"):
+        api.get(path)
+    api.post("/predict", json=patient)
+    api.get("/predictions/1")
+    documented = set(api.get("/openapi.json").json()["paths"])
+    routes = {dict(labels)["route"] for name, labels in scrape(api) if "route" in dict(labels)}
+    assert routes - UNDOCUMENTED_ROUTES <= documented
+
+
+def test_the_predicting_routes_are_documented_post_operations(api):
+    paths = api.get("/openapi.json").json()["paths"]
+    for route in PREDICTING_ROUTES:
+        assert "post" in paths.get(route, {}), route
+
+
 def test_a_static_file_is_labelled_by_its_folder(api):
     assert api.get("/static/playground/app.js").status_code == 200
     labels = {"method": "GET", "route": "/static", "status": "200"}
@@ -125,6 +154,36 @@ def test_both_services_report_the_same_metric_families(live_servers, patient):
     assert {"http_requests", "http_request_duration_seconds", "predictions", "model_info"} <= set(
         fastapi
     )
+
+
+def route_labels(base_url: str) -> set[tuple[str, str, str]]:
+    """Every (method, route, status) that GET /metrics counts requests under."""
+    text = requests.get(base_url + "/metrics", timeout=10).text
+    return {
+        (labels["method"], labels["route"], labels["status"])
+        for (name, label_set), _ in samples_of(text).items()
+        if name == "http_requests_total"
+        for labels in [dict(label_set)]
+    }
+
+
+@pytest.mark.live
+def test_the_same_traffic_gives_the_same_label_values(start_live_server, patient):
+    """Two fresh servers, the same requests: the same series, label values included."""
+    labels = {}
+    for name in ("fastapi", "flask"):
+        base_url = start_live_server(name).base_url
+        location = requests.post(base_url + "/predictions", json=patient, timeout=10)
+        for path in (location.headers["Location"], "/predictions/999999", "/no/such/path"):
+            requests.get(base_url + path, timeout=10)
+        actual = base_url + location.headers["Location"] + "/actual"
+        requests.put(actual, json={"value": 1.0}, timeout=10)
+        requests.post(base_url + "/predict", json=patient, timeout=10)
+        requests.post(base_url + f"/v2/models/{MODEL_NAME}/infer", json={}, timeout=10)
+        requests.get(base_url + "/static/playground/app.js", timeout=10)
+        labels[name] = route_labels(base_url)
+    assert labels["fastapi"] == labels["flask"]
+    assert ("GET", "/predictions/{prediction_id}", "200") in labels["fastapi"]
 
 
 @pytest.mark.live
