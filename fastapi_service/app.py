@@ -10,14 +10,16 @@ from fastapi.staticfiles import StaticFiles
 
 from fastapi_service.errors import register_error_handlers
 from fastapi_service.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from fastapi_service.openapi import ContractApp, operation_id
 from fastapi_service.predictions import router as predictions_router
 from fastapi_service.responses import JSONResponse
 from fastapi_service.routes import router
 from fastapi_service.v2 import router as v2_router
 from shared.batching import MicroBatcher
-from shared.docs import API_DESCRIPTION, API_TITLE, STATIC_DIR, swagger_ui_html
+from shared.docs import STATIC_DIR, swagger_ui_html
 from shared.metrics import METRICS_CONTENT_TYPE, ServiceMetrics
 from shared.model import Predictor
+from shared.openapi import API_DESCRIPTION, API_TITLE, API_VERSION
 from shared.settings import Settings
 from shared.store import open_database
 from shared.web import (
@@ -50,12 +52,12 @@ def create_app(
         app.state.store_engine.dispose()
         app.state.predictor = None
 
-    app = FastAPI(
+    app = ContractApp(
         title=API_TITLE,
         description=API_DESCRIPTION,
-        version="1.0.0",
+        version=API_VERSION,
         lifespan=lifespan,
-        generate_unique_id_function=lambda route: route.name,  # operationId = function name
+        generate_unique_id_function=operation_id,
         docs_url=None,
         redoc_url=None,
         default_response_class=JSONResponse,

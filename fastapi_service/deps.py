@@ -1,15 +1,16 @@
-"""How a route gets what it needs: FastAPI dependencies, named as `Annotated` aliases."""
+"""How a route gets what it needs: FastAPI dependencies and path parameters, named as
+`Annotated` aliases."""
 
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Path, Request, Security
 from fastapi.security import APIKeyHeader
 
 from shared.batching import MicroBatcher
 from shared.errors import ModelNotReady
 from shared.model import Predictor
-from shared.openapi import API_KEY_SCHEME
+from shared.openapi import API_KEY_SCHEME, MODEL_NAME_DOC, MODEL_VERSION_DOC, PREDICTION_ID_DOC
 from shared.security import API_KEY_HEADER, check_api_key
 from shared.settings import Settings
 from shared.store import PredictionStore
@@ -34,8 +35,14 @@ async def require_json_body(request: Request) -> None:
     check_json_request(request.method, request.headers.get("content-type"), await request.body())
 
 
+async def find_predictor(request: Request) -> Predictor | None:
+    """The loaded model, or None: the V2 routes say "not loaded" in the protocol's error shape."""
+    return request.app.state.predictor
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PredictorDep = Annotated[Predictor, Depends(get_predictor)]
+MaybePredictorDep = Annotated[Predictor | None, Depends(find_predictor)]
 
 
 async def get_batcher(request: Request) -> MicroBatcher:
@@ -67,3 +74,9 @@ def require_api_key(
 ) -> None:
     """401 unless X-API-Key is the configured key (and always 401 when none is configured)."""
     check_api_key(settings.api_key, api_key)
+
+
+# Path parameters. FastAPI reads them from the signature; the Flask twin from models.
+PredictionId = Annotated[int, Path(**PREDICTION_ID_DOC)]
+ModelName = Annotated[str, Path(**MODEL_NAME_DOC)]
+ModelVersion = Annotated[str, Path(**MODEL_VERSION_DOC)]

@@ -10,12 +10,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from fastapi_service.deps import (
+    PredictionId,
     PredictorDep,
     StoreDep,
     require_api_key,
     require_json_body,
 )
-from fastapi_service.routes import documented
+from fastapi_service.openapi import documented
 from shared.openapi import (
     ACTUAL_ERRORS,
     DELETE_ERRORS,
@@ -39,12 +40,7 @@ router = APIRouter(tags=["predictions"], dependencies=[Depends(require_json_body
 # 404 (no such URL), as in the Flask twin.
 
 
-@router.post(
-    "/predictions",
-    status_code=201,
-    response_model=PredictionRecord,
-    responses=documented(JSON_BODY_ERRORS),
-)
+@router.post("/predictions", **documented(PredictionRecord, JSON_BODY_ERRORS, status=201))
 def create_prediction(
     body: Patient, predictor: PredictorDep, store: StoreDep, response: Response
 ) -> PredictionRecord:
@@ -55,46 +51,40 @@ def create_prediction(
     return record
 
 
-@router.get("/predictions", response_model=PredictionPage, responses=documented(PAGE_ERRORS))
+@router.get("/predictions", **documented(PredictionPage, PAGE_ERRORS))
 def list_predictions(query: Annotated[PageQuery, Query()], store: StoreDep) -> PredictionPage:
     """Stored predictions, newest first, one page at a time."""
     return store.list_page(query.limit, query.offset)
 
 
-@router.get(
-    "/predictions/{prediction_id:int}",
-    response_model=PredictionRecord,
-    responses=documented(RECORD_ERRORS),
-)
-def get_prediction(prediction_id: int, store: StoreDep) -> PredictionRecord:
+@router.get("/predictions/{prediction_id:int}", **documented(PredictionRecord, RECORD_ERRORS))
+def get_prediction(prediction_id: PredictionId, store: StoreDep) -> PredictionRecord:
     """One stored prediction."""
     return store.get(prediction_id)
 
 
 @router.put(
-    "/predictions/{prediction_id:int}/actual",
-    response_model=PredictionRecord,
-    responses=documented(ACTUAL_ERRORS),
+    "/predictions/{prediction_id:int}/actual", **documented(PredictionRecord, ACTUAL_ERRORS)
 )
-def record_actual(prediction_id: int, body: ActualValue, store: StoreDep) -> PredictionRecord:
+def record_actual(
+    prediction_id: PredictionId, body: ActualValue, store: StoreDep
+) -> PredictionRecord:
     """Record the outcome observed later. Idempotent: sending it again changes nothing."""
     return store.set_actual(prediction_id, body.value)
 
 
 @router.delete(
     "/predictions/{prediction_id:int}",
-    status_code=204,
-    response_class=Response,
-    responses=documented(DELETE_ERRORS),
+    **documented(None, DELETE_ERRORS, status=204),
     dependencies=[Depends(require_api_key)],
 )
-def delete_prediction(prediction_id: int, store: StoreDep) -> Response:
+def delete_prediction(prediction_id: PredictionId, store: StoreDep) -> Response:
     """Remove a stored prediction; needs the API key in X-API-Key."""
     store.delete(prediction_id)
     return Response(status_code=204)
 
 
-@router.get("/model/performance", response_model=Performance, responses=documented(STORE_ERRORS))
+@router.get("/model/performance", **documented(Performance, STORE_ERRORS))
 def model_performance(store: StoreDep) -> Performance:
     """The served model's live error over the predictions whose outcome is known."""
     return store.performance()

@@ -6,9 +6,9 @@ as the database in predictions.py, stays in `def` endpoints, where the pool belo
 """
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel
 
 from fastapi_service.deps import BatcherDep, PredictorDep, require_json_body
+from fastapi_service.openapi import documented
 from shared.openapi import JSON_BODY_ERRORS, NOT_READY
 from shared.schemas import (
     BatchPredictionResponse,
@@ -23,40 +23,31 @@ from shared.schemas import (
 router = APIRouter(tags=["prediction"], dependencies=[Depends(require_json_body)])
 
 
-def documented(errors: dict[int, type[BaseModel]]) -> dict:
-    """FastAPI's form of an error table for the OpenAPI document."""
-    return {status: {"model": model} for status, model in errors.items()}
-
-
-@router.get("/health", response_model=HealthResponse)
+@router.get("/health", **documented(HealthResponse, {}))
 async def health() -> dict:
     """Liveness: the process answers."""
     return {"status": "ok"}
 
 
-@router.get("/ready", response_model=ReadyResponse, responses=documented(NOT_READY))
+@router.get("/ready", **documented(ReadyResponse, NOT_READY))
 async def ready(predictor: PredictorDep) -> dict:
     """Readiness: a model is loaded and requests can be served."""
     return {"status": "ready", "model_version": predictor.version}
 
 
-@router.get("/model", response_model=ModelCard, responses=documented(NOT_READY))
+@router.get("/model", **documented(ModelCard, NOT_READY))
 async def model_card(predictor: PredictorDep) -> ModelCard:
     """The model card: features, training ranges, metrics, version."""
     return predictor.card
 
 
-@router.post("/predict", response_model=PredictionResponse, responses=documented(JSON_BODY_ERRORS))
-async def predict(body: Patient, predictor: BatcherDep) -> PredictionResponse:
+@router.post("/predict", **documented(PredictionResponse, JSON_BODY_ERRORS))
+async def predict(body: Patient, batcher: BatcherDep) -> PredictionResponse:
     """Predict disease progression for one patient."""
-    return await predictor.predict_one(body)
+    return await batcher.predict_one(body)
 
 
-@router.post(
-    "/predict/batch",
-    response_model=BatchPredictionResponse,
-    responses=documented(JSON_BODY_ERRORS),
-)
+@router.post("/predict/batch", **documented(BatchPredictionResponse, JSON_BODY_ERRORS))
 async def predict_batch(body: BatchRequest, predictor: PredictorDep) -> BatchPredictionResponse:
     """Predict for 1 to MAX_BATCH patients in one call."""
     return predictor.predict_batch(body.instances)

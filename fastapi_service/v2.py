@@ -8,66 +8,43 @@ a binary request is not JSON at all. The infer routes read the raw body and the 
 decodes it, so both services accept and refuse exactly the same bodies.
 """
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from fastapi_service.routes import documented
+from fastapi_service.deps import MaybePredictorDep, ModelName, ModelVersion
+from fastapi_service.openapi import documented
 from shared import v2
 from shared.model import Predictor
 
 router = APIRouter(tags=[v2.TAG])
 
 
-async def find_predictor(request: Request) -> Predictor | None:
-    """The loaded model, or None: the V2 routes say "not loaded" in the protocol's error shape."""
-    return request.app.state.predictor
-
-
-MaybePredictorDep = Annotated[Predictor | None, Depends(find_predictor)]
-ModelName = Annotated[str, Path(**v2.MODEL_NAME_DOC)]
-ModelVersion = Annotated[str, Path(**v2.MODEL_VERSION_DOC)]
-
-INFER_RESPONSES = {**documented(v2.INFER_ERRORS), 200: {"content": v2.BINARY_RESPONSE_CONTENT}}
-
-
-@router.get("/v2", response_model=v2.ServerMetadataResponse)
+@router.get("/v2", **documented(v2.ServerMetadataResponse, {}))
 async def server_metadata() -> v2.ServerMetadataResponse:
     """Server metadata: name, version, protocol extensions."""
     return v2.server_metadata()
 
 
-@router.get("/v2/health/live", response_model=v2.ServerLiveResponse)
+@router.get("/v2/health/live", **documented(v2.ServerLiveResponse, {}))
 async def server_live() -> v2.ServerLiveResponse:
     """Liveness: the process answers."""
     return v2.server_live()
 
 
-@router.get(
-    "/v2/health/ready",
-    response_model=v2.ServerReadyResponse,
-    responses=documented(v2.READY_ERRORS),
-)
+@router.get("/v2/health/ready", **documented(v2.ServerReadyResponse, v2.READY_ERRORS))
 async def server_ready(predictor: MaybePredictorDep) -> v2.ServerReadyResponse:
     """Readiness: 200 when the model is loaded, 400 when not (the protocol's 4xx)."""
     return v2.server_ready(predictor)
 
 
-@router.get(
-    "/v2/models/{name}",
-    response_model=v2.ModelMetadataResponse,
-    responses=documented(v2.MODEL_ERRORS),
-)
+@router.get("/v2/models/{name}", **documented(v2.ModelMetadataResponse, v2.MODEL_ERRORS))
 async def model_metadata(name: ModelName, predictor: MaybePredictorDep) -> v2.ModelMetadataResponse:
     """The model's inputs and outputs as tensors."""
     return v2.model_metadata(predictor, name)
 
 
 @router.get(
-    "/v2/models/{name}/versions/{version}",
-    response_model=v2.ModelMetadataResponse,
-    responses=documented(v2.MODEL_ERRORS),
+    "/v2/models/{name}/versions/{version}", **documented(v2.ModelMetadataResponse, v2.MODEL_ERRORS)
 )
 async def model_version_metadata(
     name: ModelName, version: ModelVersion, predictor: MaybePredictorDep
@@ -76,11 +53,7 @@ async def model_version_metadata(
     return v2.model_metadata(predictor, name, version)
 
 
-@router.get(
-    "/v2/models/{name}/ready",
-    response_model=v2.ModelReadyResponse,
-    responses=documented(v2.MODEL_READY_ERRORS),
-)
+@router.get("/v2/models/{name}/ready", **documented(v2.ModelReadyResponse, v2.MODEL_READY_ERRORS))
 async def model_ready(name: ModelName, predictor: MaybePredictorDep) -> v2.ModelReadyResponse:
     """Whether the model can serve inference requests."""
     return v2.model_ready(predictor, name)
@@ -88,8 +61,7 @@ async def model_ready(name: ModelName, predictor: MaybePredictorDep) -> v2.Model
 
 @router.get(
     "/v2/models/{name}/versions/{version}/ready",
-    response_model=v2.ModelReadyResponse,
-    responses=documented(v2.MODEL_READY_ERRORS),
+    **documented(v2.ModelReadyResponse, v2.MODEL_READY_ERRORS),
 )
 async def model_version_ready(
     name: ModelName, version: ModelVersion, predictor: MaybePredictorDep
@@ -100,8 +72,7 @@ async def model_version_ready(
 
 @router.post(
     "/v2/models/{name}/infer",
-    response_model=v2.InferenceResponse,
-    responses=INFER_RESPONSES,
+    **documented(v2.InferenceResponse, v2.INFER_ERRORS),
     openapi_extra=v2.INFER_REQUEST_DOC,
 )
 async def infer(name: ModelName, request: Request, predictor: MaybePredictorDep) -> Response:
@@ -111,8 +82,7 @@ async def infer(name: ModelName, request: Request, predictor: MaybePredictorDep)
 
 @router.post(
     "/v2/models/{name}/versions/{version}/infer",
-    response_model=v2.InferenceResponse,
-    responses=INFER_RESPONSES,
+    **documented(v2.InferenceResponse, v2.INFER_ERRORS),
     openapi_extra=v2.INFER_REQUEST_DOC,
 )
 async def infer_version(

@@ -1,23 +1,21 @@
 """The Flask application factory. gunicorn calls it: `gunicorn 'flask_service.app:create_app()'`."""
 
-import json
-
 from flask import Flask, Response, send_from_directory
-from flask.json.provider import JSONProvider
 from flask_cors import CORS
 from flask_openapi3 import Info
 
 from flask_service.deps import close_store
 from flask_service.errors import handle_validation_error, register_error_handlers
 from flask_service.middleware import register_request_hooks
-from flask_service.openapi import ContractOpenAPI, operation_id
+from flask_service.openapi import ContractApp, operation_id
 from flask_service.predictions import router as predictions_router
+from flask_service.responses import ContractJSONProvider
 from flask_service.routes import router
 from flask_service.v2 import router as v2_router
-from shared.docs import API_DESCRIPTION, API_TITLE, STATIC_DIR, swagger_ui_html
+from shared.docs import STATIC_DIR, swagger_ui_html
 from shared.metrics import METRICS_CONTENT_TYPE, ServiceMetrics
 from shared.model import Predictor
-from shared.openapi import SECURITY_SCHEMES
+from shared.openapi import API_DESCRIPTION, API_TITLE, API_VERSION, SECURITY_SCHEMES
 from shared.schemas import ValidationErrorResponse
 from shared.settings import Settings
 from shared.store import open_database
@@ -26,18 +24,7 @@ from shared.web import (
     CORS_METHODS,
     CORS_REQUEST_HEADERS,
     configure_logging,
-    dumps,
 )
-
-
-class ContractJSONProvider(JSONProvider):
-    """Flask's JSON through the core's one encoder, so both services emit the same bytes."""
-
-    def dumps(self, obj: object, **kwargs: object) -> str:
-        return dumps(obj).decode()
-
-    def loads(self, s: str | bytes, **kwargs: object) -> object:
-        return json.loads(s)
 
 
 def create_app(
@@ -50,9 +37,9 @@ def create_app(
     settings = settings or Settings()
     configure_logging(settings.log_level)
 
-    app = ContractOpenAPI(
+    app = ContractApp(
         __name__,
-        info=Info(title=API_TITLE, description=API_DESCRIPTION, version="1.0.0"),
+        info=Info(title=API_TITLE, description=API_DESCRIPTION, version=API_VERSION),
         operation_id_callback=operation_id,
         security_schemes=SECURITY_SCHEMES,  # a dict, never null: null breaks OpenAPI validators
         validation_error_model=ValidationErrorResponse,

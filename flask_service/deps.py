@@ -1,10 +1,13 @@
-"""How a route gets what it needs: small accessors over `current_app.extensions`."""
+"""How a route gets what it needs: small accessors over `current_app.extensions`, and the models
+flask-openapi3 reads path parameters from."""
 
 from flask import current_app, g, request
+from pydantic import BaseModel, Field
 from werkzeug.exceptions import BadRequest
 
-from shared.errors import BodyNotAnObject, MalformedJSON, ModelNotReady, PayloadTooLarge
+from shared.errors import BodyNotAnObject, MalformedJSON, ModelNotReady
 from shared.model import Predictor
+from shared.openapi import MODEL_NAME_DOC, MODEL_VERSION_DOC, PREDICTION_ID_DOC
 from shared.security import API_KEY_HEADER, check_api_key
 from shared.settings import Settings
 from shared.store import PredictionStore
@@ -25,14 +28,7 @@ def get_predictor() -> Predictor:
 def require_json_body() -> None:
     """Refuse a body that is not declared JSON (415), is empty (400) or is not JSON (400)
     before validation."""
-    body = request.get_data(cache=True)
-    limit = request.max_content_length
-    if request.content_length is None and limit is not None and len(body) >= limit:
-        # Werkzeug stops reading a chunked body at MAX_CONTENT_LENGTH without an error: the
-        # truncated body would be "malformed JSON". (A chunked body of exactly the limit is
-        # refused too: Werkzeug cannot tell it apart.)
-        raise PayloadTooLarge()
-    check_json_request(request.method, request.content_type, body)
+    check_json_request(request.method, request.content_type, request.get_data(cache=True))
     if request.method in BODY_METHODS:
         try:
             body = request.get_json()  # parsed once here; the route's validation reuses the cache
@@ -41,6 +37,11 @@ def require_json_body() -> None:
         if not isinstance(body, dict):
             # flask-openapi3 would parse a JSON string body a second time, as JSON text.
             raise BodyNotAnObject()
+
+
+def find_predictor() -> Predictor | None:
+    """The loaded model, or None: the V2 routes say "not loaded" in the protocol's error shape."""
+    return current_app.extensions["predictor"]
 
 
 def get_store() -> PredictionStore:
@@ -62,3 +63,16 @@ def close_store(error: BaseException | None = None) -> None:
 def require_api_key() -> None:
     """401 unless X-API-Key is the configured key (and always 401 when none is configured)."""
     check_api_key(get_settings().api_key, request.headers.get(API_KEY_HEADER))
+
+
+# Path parameters. flask-openapi3 reads them from models; the FastAPI twin from the signature.
+class PredictionPath(BaseModel):
+    prediction_id: int = Field(**PREDICTION_ID_DOC)
+
+
+class ModelPath(BaseModel):
+    name: str = Field(**MODEL_NAME_DOC)
+
+
+class ModelVersionPath(ModelPath):
+    version: str = Field(**MODEL_VERSION_DOC)

@@ -7,6 +7,7 @@ from flask import Flask, Response, current_app, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from flask_service.responses import json_response
 from shared.errors import (
     MALFORMED_JSON_TYPES,
     MalformedJSON,
@@ -14,13 +15,8 @@ from shared.errors import (
     error_for_status,
     validation_error_body,
 )
-from shared.web import dumps
 
 logger = logging.getLogger(__name__)
-
-
-def json_response(content: object, status_code: int) -> Response:
-    return Response(dumps(content), status=status_code, mimetype="application/json")
 
 
 def error_response(error: ServiceError) -> Response:

@@ -1,10 +1,11 @@
-"""Request hooks: request id, access log and metrics for every request."""
+"""Request hooks: the request limits, and request id, access log and metrics for every request."""
 
 import re
 import time
 
 from flask import Flask, Response, current_app, g, request
 
+from shared.errors import PayloadTooLarge
 from shared.metrics import UNMATCHED_ROUTE
 from shared.web import REQUEST_ID_HEADER, check_request_head, log_access, request_id_from
 
@@ -33,10 +34,21 @@ def record_metrics(status: int, started: float) -> None:
     )
 
 
+def check_chunked_body_size() -> None:
+    """Werkzeug refuses a body whose Content-Length is over MAX_CONTENT_LENGTH (413), but stops
+    reading a chunked one at the limit without an error: the truncated body would be "malformed
+    JSON". (A chunked body of exactly the limit is refused too: Werkzeug cannot tell it apart.)"""
+    limit = request.max_content_length
+    chunked = request.content_length is None and limit is not None
+    if chunked and len(request.get_data(cache=True)) >= limit:
+        raise PayloadTooLarge()
+
+
 def start_request() -> None:
     g.started = time.perf_counter()
     g.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
     check_request_head(len(request.path) + len(request.query_string), request.headers.items())
+    check_chunked_body_size()
 
 
 def finish_request(response: Response) -> Response:

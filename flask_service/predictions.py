@@ -10,9 +10,14 @@ from flask.blueprints import BlueprintSetupState
 from flask_openapi3 import APIBlueprint, Tag
 from werkzeug.routing import IntegerConverter
 
-from flask_service.deps import get_predictor, get_store, require_api_key, require_json_body
-from flask_service.openapi import operation_id
-from flask_service.routes import documented
+from flask_service.deps import (
+    PredictionPath,
+    get_predictor,
+    get_store,
+    require_api_key,
+    require_json_body,
+)
+from flask_service.openapi import documented, operation_id
 from shared.openapi import (
     ACTUAL_ERRORS,
     API_KEY_SCHEME,
@@ -28,7 +33,6 @@ from shared.schemas import (
     Patient,
     Performance,
     PredictionPage,
-    PredictionPath,
     PredictionRecord,
 )
 
@@ -54,7 +58,7 @@ def register_digits_converter(state: BlueprintSetupState) -> None:
 router.record_once(register_digits_converter)
 
 
-@router.post("/predictions", responses={201: PredictionRecord, **JSON_BODY_ERRORS})
+@router.post("/predictions", **documented(PredictionRecord, JSON_BODY_ERRORS, status=201))
 def create_prediction(body: Patient) -> tuple[dict, int, dict[str, str]]:
     """Predict for one patient and store the prediction: 201, its URL in `Location`."""
     result = get_predictor().predict_one(body)
@@ -62,23 +66,20 @@ def create_prediction(body: Patient) -> tuple[dict, int, dict[str, str]]:
     return record.model_dump(mode="json"), 201, {"Location": f"/predictions/{record.id}"}
 
 
-@router.get("/predictions", responses=documented(PAGE_ERRORS, PredictionPage))
+@router.get("/predictions", **documented(PredictionPage, PAGE_ERRORS))
 def list_predictions(query: PageQuery) -> dict:
     """Stored predictions, newest first, one page at a time."""
     return get_store().list_page(query.limit, query.offset).model_dump(mode="json")
 
 
-@router.get(
-    "/predictions/<digits:prediction_id>", responses=documented(RECORD_ERRORS, PredictionRecord)
-)
+@router.get("/predictions/<digits:prediction_id>", **documented(PredictionRecord, RECORD_ERRORS))
 def get_prediction(path: PredictionPath) -> dict:
     """One stored prediction."""
     return get_store().get(path.prediction_id).model_dump(mode="json")
 
 
 @router.put(
-    "/predictions/<digits:prediction_id>/actual",
-    responses=documented(ACTUAL_ERRORS, PredictionRecord),
+    "/predictions/<digits:prediction_id>/actual", **documented(PredictionRecord, ACTUAL_ERRORS)
 )
 def record_actual(path: PredictionPath, body: ActualValue) -> dict:
     """Record the outcome observed later. Idempotent: sending it again changes nothing."""
@@ -87,7 +88,7 @@ def record_actual(path: PredictionPath, body: ActualValue) -> dict:
 
 @router.delete(
     "/predictions/<digits:prediction_id>",
-    responses={204: None, **DELETE_ERRORS},
+    **documented(None, DELETE_ERRORS, status=204),
     security=[{API_KEY_SCHEME: []}],
 )
 def delete_prediction(path: PredictionPath) -> Response:
@@ -99,7 +100,7 @@ def delete_prediction(path: PredictionPath) -> Response:
     return response
 
 
-@router.get("/model/performance", responses=documented(STORE_ERRORS, Performance))
+@router.get("/model/performance", **documented(Performance, STORE_ERRORS))
 def model_performance() -> dict:
     """The served model's live error over the predictions whose outcome is known."""
     return get_store().performance().model_dump(mode="json")

@@ -5,12 +5,11 @@ a binary request is not JSON at all. The infer routes read the raw body and the 
 decodes it, so both services accept and refuse exactly the same bodies.
 """
 
-from flask import Response, current_app, request
+from flask import Response, request
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, Field
 
-from flask_service.openapi import operation_id
-from flask_service.routes import documented
+from flask_service.deps import ModelPath, ModelVersionPath, find_predictor
+from flask_service.openapi import documented, operation_id
 from shared import v2
 from shared.model import Predictor
 
@@ -19,43 +18,25 @@ router = APIBlueprint(
 )
 
 
-def find_predictor() -> Predictor | None:
-    """The loaded model, or None: the V2 routes say "not loaded" in the protocol's error shape."""
-    return current_app.extensions["predictor"]
-
-
-class ModelPath(BaseModel):
-    """flask-openapi3 documents path parameters from a model; FastAPI reads the signature."""
-
-    name: str = Field(**v2.MODEL_NAME_DOC)
-
-
-class ModelVersionPath(ModelPath):
-    version: str = Field(**v2.MODEL_VERSION_DOC)
-
-
-INFER_RESPONSES = documented(v2.INFER_ERRORS, v2.InferenceResponse)
-
-
-@router.get("/v2", responses=documented({}, v2.ServerMetadataResponse))
+@router.get("/v2", **documented(v2.ServerMetadataResponse, {}))
 def server_metadata() -> dict:
     """Server metadata: name, version, protocol extensions."""
     return v2.server_metadata().model_dump(mode="json")
 
 
-@router.get("/v2/health/live", responses=documented({}, v2.ServerLiveResponse))
+@router.get("/v2/health/live", **documented(v2.ServerLiveResponse, {}))
 def server_live() -> dict:
     """Liveness: the process answers."""
     return v2.server_live().model_dump(mode="json")
 
 
-@router.get("/v2/health/ready", responses=documented(v2.READY_ERRORS, v2.ServerReadyResponse))
+@router.get("/v2/health/ready", **documented(v2.ServerReadyResponse, v2.READY_ERRORS))
 def server_ready() -> dict:
     """Readiness: 200 when the model is loaded, 400 when not (the protocol's 4xx)."""
     return v2.server_ready(find_predictor()).model_dump(mode="json")
 
 
-@router.get("/v2/models/<name>", responses=documented(v2.MODEL_ERRORS, v2.ModelMetadataResponse))
+@router.get("/v2/models/<name>", **documented(v2.ModelMetadataResponse, v2.MODEL_ERRORS))
 def model_metadata(path: ModelPath) -> dict:
     """The model's inputs and outputs as tensors."""
     return v2.model_metadata(find_predictor(), path.name).model_dump(mode="json")
@@ -63,7 +44,7 @@ def model_metadata(path: ModelPath) -> dict:
 
 @router.get(
     "/v2/models/<name>/versions/<version>",
-    responses=documented(v2.MODEL_ERRORS, v2.ModelMetadataResponse),
+    **documented(v2.ModelMetadataResponse, v2.MODEL_ERRORS),
 )
 def model_version_metadata(path: ModelVersionPath) -> dict:
     """The metadata of one version of the model."""
@@ -72,7 +53,7 @@ def model_version_metadata(path: ModelVersionPath) -> dict:
 
 @router.get(
     "/v2/models/<name>/ready",
-    responses=documented(v2.MODEL_READY_ERRORS, v2.ModelReadyResponse),
+    **documented(v2.ModelReadyResponse, v2.MODEL_READY_ERRORS),
 )
 def model_ready(path: ModelPath) -> dict:
     """Whether the model can serve inference requests."""
@@ -81,7 +62,7 @@ def model_ready(path: ModelPath) -> dict:
 
 @router.get(
     "/v2/models/<name>/versions/<version>/ready",
-    responses=documented(v2.MODEL_READY_ERRORS, v2.ModelReadyResponse),
+    **documented(v2.ModelReadyResponse, v2.MODEL_READY_ERRORS),
 )
 def model_version_ready(path: ModelVersionPath) -> dict:
     """Whether this version of the model can serve inference requests."""
@@ -90,7 +71,7 @@ def model_version_ready(path: ModelVersionPath) -> dict:
 
 @router.post(
     "/v2/models/<name>/infer",
-    responses=INFER_RESPONSES,
+    **documented(v2.InferenceResponse, v2.INFER_ERRORS),
     openapi_extensions=v2.INFER_REQUEST_DOC,
 )
 def infer(path: ModelPath) -> Response:
@@ -100,7 +81,7 @@ def infer(path: ModelPath) -> Response:
 
 @router.post(
     "/v2/models/<name>/versions/<version>/infer",
-    responses=INFER_RESPONSES,
+    **documented(v2.InferenceResponse, v2.INFER_ERRORS),
     openapi_extensions=v2.INFER_REQUEST_DOC,
 )
 def infer_version(path: ModelVersionPath) -> Response:

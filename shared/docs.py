@@ -6,14 +6,10 @@ Swagger UI's assets are vendored in `shared/static/swagger-ui/` so `/docs` rende
 
 from pathlib import Path
 
+from shared.openapi import API_TITLE
+
 STATIC_DIR = Path(__file__).parent / "static"
 _TEMPLATE = (Path(__file__).parent / "templates" / "swagger-ui.html").read_text()
-
-API_TITLE = "Diabetes progression model"
-API_DESCRIPTION = (
-    "Predicts disease progression one year after baseline from ten measurements "
-    "(scikit-learn's diabetes data). The same contract is served by a FastAPI and a Flask service."
-)
 
 
 def swagger_ui_html(openapi_url: str = "/openapi.json", title: str = API_TITLE) -> str:

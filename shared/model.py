@@ -25,6 +25,10 @@ from shared.schemas import (
     PredictionResponse,
 )
 
+MODEL_NAME = "diabetes-progression"
+MODEL_VERSION = "1.0.0"  # bump when the data, features or estimator change
+"""The model this project trains: its card carries both, V2 clients address it by both."""
+
 RETRAIN_HINT = "run `make train` to build a fresh artifact"
 
 

@@ -194,12 +194,6 @@ class PageQuery(BaseModel):
     offset: int = Field(default=0, ge=0, le=SQL_INT_MAX, description="Records to skip")
 
 
-class PredictionPath(BaseModel):
-    """The path parameter of `/predictions/{prediction_id}`."""
-
-    prediction_id: int = Field(description="The id the prediction was stored under")
-
-
 class ActualValue(BaseModel):
     """The outcome observed for a stored prediction."""
 

@@ -20,12 +20,10 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from shared.model import file_sha256
+from shared.model import MODEL_NAME, MODEL_VERSION, file_sha256
 from shared.schemas import FEATURES, FeatureInfo, Metrics, ModelCard, Patient
 from shared.settings import Settings
 
-MODEL_NAME = "diabetes-progression"
-MODEL_VERSION = "1.0.0"  # bump when the data, features or estimator change
 SPLIT_SEED = 42
 TEST_FRACTION = 0.2
 

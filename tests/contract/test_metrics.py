@@ -5,7 +5,7 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from shared.metrics import PREDICTING_ROUTES, UNMATCHED_ROUTE
-from shared.train import MODEL_NAME, MODEL_VERSION
+from shared.model import MODEL_NAME, MODEL_VERSION
 
 
 def scrape(api) -> dict[tuple[str, frozenset], float]:

@@ -10,8 +10,8 @@ import sqlite3
 import pytest
 import requests
 
+from shared.model import MODEL_VERSION
 from shared.schemas import MAX_PAGE_SIZE
-from shared.train import MODEL_VERSION
 
 API_KEY = {"X-API-Key": "test-api-key"}
 UNKNOWN_ID = 9_000_000_000_000_000_000  # a valid 64-bit id that no test session reaches

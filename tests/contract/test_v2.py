@@ -10,8 +10,8 @@ import struct
 import pytest
 import requests
 
+from shared.model import MODEL_VERSION
 from shared.schemas import FEATURES, MAX_BATCH
-from shared.train import MODEL_VERSION
 
 MODEL = "diabetes-progression"
 INFER = f"/v2/models/{MODEL}/infer"

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import sklearn
 
-from shared.model import file_sha256
+from shared.model import MODEL_VERSION, file_sha256
 from shared.schemas import FEATURES
-from shared.train import MODEL_VERSION, load_data, train
+from shared.train import load_data, train
 
 
 @pytest.fixture(scope="module")
