@@ -1,4 +1,5 @@
-"""The Open Inference Protocol (KServe V2 REST): thin routes over the codec in `shared/v2.py`.
+"""The Open Inference Protocol (KServe V2 REST): thin routes over the data plane in
+`shared/v2/`.
 
 Metadata and health routes are `async def` like those of routes.py: quick lookups, no thread-pool
 hop. Inference decodes, validates and predicts up to MAX_BATCH rows, so it runs in the pool.
@@ -13,67 +14,85 @@ from starlette.concurrency import run_in_threadpool
 
 from fastapi_service.deps import MaybePredictorDep, ModelName, ModelVersion
 from fastapi_service.openapi import documented
-from shared import v2
 from shared.model import Predictor
+from shared.openapi import (
+    V2_INFER_ERRORS,
+    V2_INFER_REQUEST_DOC,
+    V2_MODEL_ERRORS,
+    V2_MODEL_READY_ERRORS,
+    V2_READY_ERRORS,
+    V2_TAG,
+)
+from shared.v2 import dataplane
+from shared.v2.codec import RawRequest
+from shared.v2.types import (
+    HEADER_LENGTH,
+    InferenceResponse,
+    ModelMetadataResponse,
+    ModelReadyResponse,
+    ServerLiveResponse,
+    ServerMetadataResponse,
+    ServerReadyResponse,
+)
 
-router = APIRouter(tags=[v2.TAG])
+router = APIRouter(tags=[V2_TAG])
 
 
-@router.get("/v2", **documented(v2.ServerMetadataResponse, {}))
-async def server_metadata() -> v2.ServerMetadataResponse:
+@router.get("/v2", **documented(ServerMetadataResponse, {}))
+async def server_metadata() -> ServerMetadataResponse:
     """Server metadata: name, version, protocol extensions."""
-    return v2.server_metadata()
+    return dataplane.server_metadata()
 
 
-@router.get("/v2/health/live", **documented(v2.ServerLiveResponse, {}))
-async def server_live() -> v2.ServerLiveResponse:
+@router.get("/v2/health/live", **documented(ServerLiveResponse, {}))
+async def server_live() -> ServerLiveResponse:
     """Liveness: the process answers."""
-    return v2.server_live()
+    return dataplane.server_live()
 
 
-@router.get("/v2/health/ready", **documented(v2.ServerReadyResponse, v2.READY_ERRORS))
-async def server_ready(predictor: MaybePredictorDep) -> v2.ServerReadyResponse:
+@router.get("/v2/health/ready", **documented(ServerReadyResponse, V2_READY_ERRORS))
+async def server_ready(predictor: MaybePredictorDep) -> ServerReadyResponse:
     """Readiness: 200 when the model is loaded, 400 when not (the protocol's 4xx)."""
-    return v2.server_ready(predictor)
+    return dataplane.server_ready(predictor)
 
 
-@router.get("/v2/models/{name}", **documented(v2.ModelMetadataResponse, v2.MODEL_ERRORS))
-async def model_metadata(name: ModelName, predictor: MaybePredictorDep) -> v2.ModelMetadataResponse:
+@router.get("/v2/models/{name}", **documented(ModelMetadataResponse, V2_MODEL_ERRORS))
+async def model_metadata(name: ModelName, predictor: MaybePredictorDep) -> ModelMetadataResponse:
     """The model's inputs and outputs as tensors."""
-    return v2.model_metadata(predictor, name)
+    return dataplane.model_metadata(predictor, name)
 
 
 @router.get(
-    "/v2/models/{name}/versions/{version}", **documented(v2.ModelMetadataResponse, v2.MODEL_ERRORS)
+    "/v2/models/{name}/versions/{version}", **documented(ModelMetadataResponse, V2_MODEL_ERRORS)
 )
 async def model_version_metadata(
     name: ModelName, version: ModelVersion, predictor: MaybePredictorDep
-) -> v2.ModelMetadataResponse:
+) -> ModelMetadataResponse:
     """The metadata of one version of the model."""
-    return v2.model_metadata(predictor, name, version)
+    return dataplane.model_metadata(predictor, name, version)
 
 
-@router.get("/v2/models/{name}/ready", **documented(v2.ModelReadyResponse, v2.MODEL_READY_ERRORS))
-async def model_ready(name: ModelName, predictor: MaybePredictorDep) -> v2.ModelReadyResponse:
+@router.get("/v2/models/{name}/ready", **documented(ModelReadyResponse, V2_MODEL_READY_ERRORS))
+async def model_ready(name: ModelName, predictor: MaybePredictorDep) -> ModelReadyResponse:
     """Whether the model can serve inference requests."""
-    return v2.model_ready(predictor, name)
+    return dataplane.model_ready(predictor, name)
 
 
 @router.get(
     "/v2/models/{name}/versions/{version}/ready",
-    **documented(v2.ModelReadyResponse, v2.MODEL_READY_ERRORS),
+    **documented(ModelReadyResponse, V2_MODEL_READY_ERRORS),
 )
 async def model_version_ready(
     name: ModelName, version: ModelVersion, predictor: MaybePredictorDep
-) -> v2.ModelReadyResponse:
+) -> ModelReadyResponse:
     """Whether this version of the model can serve inference requests."""
-    return v2.model_ready(predictor, name, version)
+    return dataplane.model_ready(predictor, name, version)
 
 
 @router.post(
     "/v2/models/{name}/infer",
-    **documented(v2.InferenceResponse, v2.INFER_ERRORS),
-    openapi_extra=v2.INFER_REQUEST_DOC,
+    **documented(InferenceResponse, V2_INFER_ERRORS),
+    openapi_extra=V2_INFER_REQUEST_DOC,
 )
 async def infer(name: ModelName, request: Request, predictor: MaybePredictorDep) -> Response:
     """Predict for the rows of an input tensor of shape [N, 10]."""
@@ -82,8 +101,8 @@ async def infer(name: ModelName, request: Request, predictor: MaybePredictorDep)
 
 @router.post(
     "/v2/models/{name}/versions/{version}/infer",
-    **documented(v2.InferenceResponse, v2.INFER_ERRORS),
-    openapi_extra=v2.INFER_REQUEST_DOC,
+    **documented(InferenceResponse, V2_INFER_ERRORS),
+    openapi_extra=V2_INFER_REQUEST_DOC,
 )
 async def infer_version(
     name: ModelName, version: ModelVersion, request: Request, predictor: MaybePredictorDep
@@ -96,11 +115,11 @@ async def answer_inference(
     request: Request, predictor: Predictor | None, name: str, version: str | None = None
 ) -> Response:
     """Hand the raw body and its headers to the shared codec: decode, predict, encode."""
-    raw = v2.RawRequest(
+    raw = RawRequest(
         body=await request.body(),
         content_type=request.headers.get("content-type"),
-        header_length=request.headers.get(v2.HEADER_LENGTH),
+        header_length=request.headers.get(HEADER_LENGTH),
     )
     # Predicting is CPU work: run it off the event loop, as FastAPI runs the plain `def` routes.
-    encoded = await run_in_threadpool(v2.infer, predictor, name, version, raw)
+    encoded = await run_in_threadpool(dataplane.infer, predictor, name, version, raw)
     return Response(encoded.body, media_type=encoded.content_type, headers=encoded.headers)

@@ -1,4 +1,5 @@
-"""The Open Inference Protocol (KServe V2 REST): thin routes over the codec in `shared/v2.py`.
+"""The Open Inference Protocol (KServe V2 REST): thin routes over the data plane in
+`shared/v2/`.
 
 Unlike `routes.py`, these routes do not require a JSON Content-Type: tritonclient sends none, and
 a binary request is not JSON at all. The infer routes read the raw body and the shared codec
@@ -10,69 +11,89 @@ from flask_openapi3 import APIBlueprint, Tag
 
 from flask_service.deps import ModelPath, ModelVersionPath, find_predictor
 from flask_service.openapi import documented, operation_id
-from shared import v2
 from shared.model import Predictor
+from shared.openapi import (
+    V2_INFER_ERRORS,
+    V2_INFER_REQUEST_DOC,
+    V2_MODEL_ERRORS,
+    V2_MODEL_READY_ERRORS,
+    V2_READY_ERRORS,
+    V2_TAG,
+)
+from shared.v2 import dataplane
+from shared.v2.codec import RawRequest
+from shared.v2.types import (
+    HEADER_LENGTH,
+    InferenceResponse,
+    ModelMetadataResponse,
+    ModelReadyResponse,
+    ServerLiveResponse,
+    ServerMetadataResponse,
+    ServerReadyResponse,
+)
 
 router = APIBlueprint(
-    "v2", __name__, abp_tags=[Tag(name=v2.TAG)], operation_id_callback=operation_id
+    "v2", __name__, abp_tags=[Tag(name=V2_TAG)], operation_id_callback=operation_id
 )
 
 
-@router.get("/v2", **documented(v2.ServerMetadataResponse, {}))
+@router.get("/v2", **documented(ServerMetadataResponse, {}))
 def server_metadata() -> dict:
     """Server metadata: name, version, protocol extensions."""
-    return v2.server_metadata().model_dump(mode="json")
+    return dataplane.server_metadata().model_dump(mode="json")
 
 
-@router.get("/v2/health/live", **documented(v2.ServerLiveResponse, {}))
+@router.get("/v2/health/live", **documented(ServerLiveResponse, {}))
 def server_live() -> dict:
     """Liveness: the process answers."""
-    return v2.server_live().model_dump(mode="json")
+    return dataplane.server_live().model_dump(mode="json")
 
 
-@router.get("/v2/health/ready", **documented(v2.ServerReadyResponse, v2.READY_ERRORS))
+@router.get("/v2/health/ready", **documented(ServerReadyResponse, V2_READY_ERRORS))
 def server_ready() -> dict:
     """Readiness: 200 when the model is loaded, 400 when not (the protocol's 4xx)."""
-    return v2.server_ready(find_predictor()).model_dump(mode="json")
+    return dataplane.server_ready(find_predictor()).model_dump(mode="json")
 
 
-@router.get("/v2/models/<name>", **documented(v2.ModelMetadataResponse, v2.MODEL_ERRORS))
+@router.get("/v2/models/<name>", **documented(ModelMetadataResponse, V2_MODEL_ERRORS))
 def model_metadata(path: ModelPath) -> dict:
     """The model's inputs and outputs as tensors."""
-    return v2.model_metadata(find_predictor(), path.name).model_dump(mode="json")
+    return dataplane.model_metadata(find_predictor(), path.name).model_dump(mode="json")
 
 
 @router.get(
     "/v2/models/<name>/versions/<version>",
-    **documented(v2.ModelMetadataResponse, v2.MODEL_ERRORS),
+    **documented(ModelMetadataResponse, V2_MODEL_ERRORS),
 )
 def model_version_metadata(path: ModelVersionPath) -> dict:
     """The metadata of one version of the model."""
-    return v2.model_metadata(find_predictor(), path.name, path.version).model_dump(mode="json")
+    return dataplane.model_metadata(find_predictor(), path.name, path.version).model_dump(
+        mode="json"
+    )
 
 
 @router.get(
     "/v2/models/<name>/ready",
-    **documented(v2.ModelReadyResponse, v2.MODEL_READY_ERRORS),
+    **documented(ModelReadyResponse, V2_MODEL_READY_ERRORS),
 )
 def model_ready(path: ModelPath) -> dict:
     """Whether the model can serve inference requests."""
-    return v2.model_ready(find_predictor(), path.name).model_dump(mode="json")
+    return dataplane.model_ready(find_predictor(), path.name).model_dump(mode="json")
 
 
 @router.get(
     "/v2/models/<name>/versions/<version>/ready",
-    **documented(v2.ModelReadyResponse, v2.MODEL_READY_ERRORS),
+    **documented(ModelReadyResponse, V2_MODEL_READY_ERRORS),
 )
 def model_version_ready(path: ModelVersionPath) -> dict:
     """Whether this version of the model can serve inference requests."""
-    return v2.model_ready(find_predictor(), path.name, path.version).model_dump(mode="json")
+    return dataplane.model_ready(find_predictor(), path.name, path.version).model_dump(mode="json")
 
 
 @router.post(
     "/v2/models/<name>/infer",
-    **documented(v2.InferenceResponse, v2.INFER_ERRORS),
-    openapi_extensions=v2.INFER_REQUEST_DOC,
+    **documented(InferenceResponse, V2_INFER_ERRORS),
+    openapi_extensions=V2_INFER_REQUEST_DOC,
 )
 def infer(path: ModelPath) -> Response:
     """Predict for the rows of an input tensor of shape [N, 10]."""
@@ -81,8 +102,8 @@ def infer(path: ModelPath) -> Response:
 
 @router.post(
     "/v2/models/<name>/versions/<version>/infer",
-    **documented(v2.InferenceResponse, v2.INFER_ERRORS),
-    openapi_extensions=v2.INFER_REQUEST_DOC,
+    **documented(InferenceResponse, V2_INFER_ERRORS),
+    openapi_extensions=V2_INFER_REQUEST_DOC,
 )
 def infer_version(path: ModelVersionPath) -> Response:
     """Predict with one version of the model."""
@@ -93,10 +114,10 @@ def answer_inference(
     predictor: Predictor | None, name: str, version: str | None = None
 ) -> Response:
     """Hand the raw body and its headers to the shared codec: decode, predict, encode."""
-    raw = v2.RawRequest(
+    raw = RawRequest(
         body=request.get_data(),
         content_type=request.headers.get("content-type"),
-        header_length=request.headers.get(v2.HEADER_LENGTH),
+        header_length=request.headers.get(HEADER_LENGTH),
     )
-    encoded = v2.infer(predictor, name, version, raw)
+    encoded = dataplane.infer(predictor, name, version, raw)
     return Response(encoded.body, content_type=encoded.content_type, headers=encoded.headers)

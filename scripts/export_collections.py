@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from fastapi_service.app import create_app
+from shared.model import MODEL_NAME, MODEL_VERSION
 from shared.schemas import FEATURES
 from shared.settings import PROJECT_ROOT
-from shared.train import MODEL_NAME, MODEL_VERSION, load_data
-from shared.v2 import INPUT_NAME
+from shared.train import load_data
+from shared.v2.types import INPUT_NAME
 
 HTTP_FILE = PROJECT_ROOT / "requests.http"
 POSTMAN_FILE = PROJECT_ROOT / "postman" / "collection.json"

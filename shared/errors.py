@@ -7,6 +7,8 @@ them, and its framework's own errors, into the same JSON.
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+# --- Domain errors: what the core and the services raise -------------------------------------
+
 
 class ServiceError(Exception):
     """An error a client can be told about: a status code and a one-line `detail`."""
@@ -85,9 +87,23 @@ class ModelNotReady(ServiceError):
     detail = "Model is not loaded"
 
 
+class PredictionNotFound(ServiceError):
+    status_code = 404
+    detail = "Prediction not found"
+
+
+class StoreUnavailable(ServiceError):
+    """The database cannot answer now (down, unreachable, locked past the busy timeout)."""
+
+    status_code = 503
+    detail = "Prediction store is unavailable"
+
+
 class ModelLoadError(Exception):
     """The artifact cannot be served. Raised at start-up; the message says what to do."""
 
+
+# --- Framework errors, translated: what a framework's refusal means in the contract ------------
 
 # What a framework's own HTTP error means in the contract: both services use this one table.
 ERROR_FOR_STATUS: dict[int, type[ServiceError]] = {
@@ -136,14 +152,3 @@ def validation_error_body(
     """
     return {"detail": [_contract_issue(error, loc_prefix) for error in errors]}
 
-
-class PredictionNotFound(ServiceError):
-    status_code = 404
-    detail = "Prediction not found"
-
-
-class StoreUnavailable(ServiceError):
-    """The database cannot answer now (down, unreachable, locked past the busy timeout)."""
-
-    status_code = 503
-    detail = "Prediction store is unavailable"

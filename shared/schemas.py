@@ -42,10 +42,27 @@ Sex = Annotated[
 ]
 
 
+EXAMPLE_PATIENT: dict[str, float] = {
+    "age": 59,
+    "sex": 2,
+    "bmi": 32.1,
+    "bp": 101,
+    "tc": 157,
+    "ldl": 93.2,
+    "hdl": 38,
+    "tch": 4,
+    "ltg": 4.8598,
+    "glu": 87,
+}
+"""The dataset's first patient: a valid body for tests, benchmarks and examples."""
+
+
 class Patient(BaseModel):
     """One patient's ten baseline measurements: the input of one prediction."""
 
-    model_config = ConfigDict(extra="forbid")
+    # The example is what Swagger UI's "Try it out" and generated clients start from
+    # (`example`, not `examples`: flask-openapi3 drops a model's `examples`).
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": EXAMPLE_PATIENT})
 
     age: _measurement(0, 120, "Age in years")
     sex: Sex
@@ -62,25 +79,13 @@ class Patient(BaseModel):
 FEATURES: tuple[str, ...] = tuple(Patient.model_fields)
 """Feature names in the order the model expects its columns."""
 
-EXAMPLE_PATIENT: dict[str, float] = {
-    "age": 59,
-    "sex": 2,
-    "bmi": 32.1,
-    "bp": 101,
-    "tc": 157,
-    "ldl": 93.2,
-    "hdl": 38,
-    "tch": 4,
-    "ltg": 4.8598,
-    "glu": 87,
-}
-"""The dataset's first patient: a valid body for tests, benchmarks and examples."""
-
 
 class BatchRequest(BaseModel):
     """Several patients predicted in one call."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"example": {"instances": [EXAMPLE_PATIENT]}}
+    )
 
     instances: list[Patient] = Field(min_length=1, max_length=MAX_BATCH)
 
@@ -197,7 +202,8 @@ class PageQuery(BaseModel):
 class ActualValue(BaseModel):
     """The outcome observed for a stored prediction."""
 
-    model_config = ConfigDict(extra="forbid")
+    # 151: the outcome the dataset records for its first patient, the example patient.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": {"value": 151.0}})
 
     value: float = Field(
         strict=True,

@@ -396,9 +396,10 @@ def test_openapi_document_lists_every_v2_operation(make_client):
 
 
 def test_openapi_document_describes_the_infer_body_and_errors(make_client):
-    paths = make_client(load_model=False).get("/openapi.json").json()["paths"]
-    operation = paths["/v2/models/{name}/infer"]["post"]
-    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    document = make_client(load_model=False).get("/openapi.json").json()
+    operation = document["paths"]["/v2/models/{name}/infer"]["post"]
+    reference = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    schema = document["components"]["schemas"][reference.rsplit("/", 1)[-1]]
     assert schema["required"] == ["inputs"]
     assert {"200", "400", "404", "413", "415", "503"} <= set(operation["responses"])
     assert "application/octet-stream" in operation["responses"]["200"]["content"]

@@ -1,0 +1,108 @@
+"""The V2 data plane: what each endpoint of the protocol does, for both services' thin routes.
+
+Framework-free, as MLServer's `DataPlane`: the routes hand over the predictor and the raw request,
+and get back a response model, or bytes ready for the wire.
+"""
+
+from importlib.metadata import version as package_version
+
+from shared.errors import ModelNotReady
+from shared.model import Predictor
+from shared.schemas import FEATURES
+from shared.v2.codec import (
+    EncodedResponse,
+    RawRequest,
+    decode_request,
+    encode_response,
+    patients_from_tensors,
+    wants_binary_output,
+)
+from shared.v2.types import (
+    INPUT_NAME,
+    OUTPUT_NAME,
+    MetadataTensor,
+    ModelMetadataResponse,
+    ModelReadyResponse,
+    ServerLiveResponse,
+    ServerMetadataResponse,
+    ServerReadyResponse,
+    V2Error,
+)
+
+SERVER_NAME = "ml-serving-twins"
+
+
+def server_metadata() -> ServerMetadataResponse:
+    return ServerMetadataResponse(
+        name=SERVER_NAME,
+        version=package_version(SERVER_NAME),
+        extensions=["binary_tensor_data"],
+    )
+
+
+def server_live() -> ServerLiveResponse:
+    return ServerLiveResponse(live=True)
+
+
+def server_ready(predictor: Predictor | None) -> ServerReadyResponse:
+    """The protocol answers "not ready" with a 4xx status, as Triton does (400)."""
+    if predictor is None:
+        raise V2Error(ModelNotReady.detail)
+    return ServerReadyResponse(ready=True)
+
+
+def served_model(predictor: Predictor | None, name: str, version: str | None) -> Predictor:
+    """The predictor, if it is the model (and version) the client names."""
+    if predictor is None:
+        raise V2Error(ModelNotReady.detail, status_code=ModelNotReady.status_code)
+    card = predictor.card
+    if name != card.name:
+        raise V2Error(f"Unknown model '{name}': this server serves '{card.name}'", 404)
+    if version is not None and version != card.version:
+        raise V2Error(f"Model '{name}' has no version '{version}': it is {card.version}", 404)
+    return predictor
+
+
+def model_metadata(
+    predictor: Predictor | None, name: str, version: str | None = None
+) -> ModelMetadataResponse:
+    card = served_model(predictor, name, version).card
+    return ModelMetadataResponse(
+        name=card.name,
+        versions=[card.version],
+        platform="scikit-learn",
+        inputs=[
+            MetadataTensor(
+                name=INPUT_NAME,
+                datatype="FP64",
+                shape=[-1, len(FEATURES)],
+                parameters={"columns": ",".join(FEATURES)},
+            )
+        ],
+        outputs=[
+            MetadataTensor(
+                name=OUTPUT_NAME, datatype="FP64", shape=[-1, 1], parameters={"target": card.target}
+            )
+        ],
+    )
+
+
+def model_ready(
+    predictor: Predictor | None, name: str, version: str | None = None
+) -> ModelReadyResponse:
+    if predictor is None:  # as /v2/health/ready: "not ready" is a 4xx
+        raise V2Error(ModelNotReady.detail)
+    card = served_model(predictor, name, version).card
+    return ModelReadyResponse(name=card.name, ready=True)
+
+
+def infer(
+    predictor: Predictor | None, name: str, version: str | None, raw: RawRequest
+) -> EncodedResponse:
+    """One V2 inference, from the raw request body to the raw response body."""
+    predictor = served_model(predictor, name, version)
+    request, arrays = decode_request(raw)
+    binary_output = wants_binary_output(request)
+    patients = patients_from_tensors(request.inputs, arrays)
+    predictions = predictor.predict_batch(patients).predictions
+    return encode_response(predictor, request, predictions, binary_output)
