@@ -151,4 +151,3 @@ def validation_error_body(
     cannot encode, and echoing it back adds nothing the client did not send.
     """
     return {"detail": [_contract_issue(error, loc_prefix) for error in errors]}
-
