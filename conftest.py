@@ -3,30 +3,24 @@
 The contract suite asks for `api`: a client of one service, either in-process (fast, and able to
 inject settings) or over real HTTP against a server started exactly as `make run-*` starts it.
 Every contract test therefore runs four times: fastapi and flask, in-process and live.
+The machinery behind these fixtures (clients, live servers, databases) is in tests/support/.
 """
 
 import os
-import signal
-import socket
-import subprocess
-import tempfile
-import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx2
 import pytest
-import requests
-from fastapi.testclient import TestClient
 
 from shared.schemas import EXAMPLE_PATIENT
-from shared.settings import PROJECT_ROOT, Settings
+from shared.settings import Settings
 from shared.train import train
+from tests.support import MODES, SERVICES
+from tests.support.clients import Client, LiveClient, create_app, in_process_client
+from tests.support.databases import fresh_postgres_schema
+from tests.support.servers import LiveServer
 
-SERVICES = ("fastapi", "flask")
-MODES = ("inprocess", "live")
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
@@ -47,135 +41,6 @@ def settings(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Sett
         database_url=TEST_DATABASE_URL or f"sqlite:///{data_dir / 'predictions.db'}",
         api_key="test-api-key",
     )
-
-
-def create_app(service: str, settings: Settings, **options: Any) -> Any:
-    """The service's own factory: `create_app(settings, predictor=..., load_model=...)`."""
-    if service == "fastapi":
-        from fastapi_service.app import create_app as factory
-    else:
-        from flask_service.app import create_app as factory
-    return factory(settings, **options)
-
-
-class InProcessClient:
-    """One interface over FastAPI's TestClient and an httpx WSGI transport for Flask."""
-
-    def __init__(self, service: str, app: Any) -> None:
-        self.service = service
-        self.app = app
-        if service == "fastapi":
-            self._client = TestClient(app, raise_server_exceptions=False)
-            self._client.__enter__()  # runs the lifespan: the model loads here
-        else:
-            transport = httpx2.WSGITransport(app=app)
-            self._client = httpx2.Client(transport=transport, base_url="http://testserver")
-
-    def request(self, method: str, path: str, **kwargs: Any) -> Any:
-        return self._client.request(method, path, **kwargs)
-
-    def get(self, path: str, **kwargs: Any) -> Any:
-        return self.request("GET", path, **kwargs)
-
-    def post(self, path: str, **kwargs: Any) -> Any:
-        return self.request("POST", path, **kwargs)
-
-    def put(self, path: str, **kwargs: Any) -> Any:
-        return self.request("PUT", path, **kwargs)
-
-    def delete(self, path: str, **kwargs: Any) -> Any:
-        return self.request("DELETE", path, **kwargs)
-
-    def close(self) -> None:
-        if self.service == "fastapi":
-            self._client.__exit__(None, None, None)  # the lifespan's shutdown disposes the engine
-        else:
-            self._client.close()
-            # Flask has no shutdown hook: close the database connections create_app opened.
-            self.app.extensions["store_engine"].dispose()
-
-
-class LiveClient(InProcessClient):
-    """The same interface over real HTTP with `requests`, against a server on `base_url`."""
-
-    def __init__(self, service: str, base_url: str) -> None:
-        self.service = service
-        self.base_url = base_url
-        self._session = requests.Session()
-
-    def request(self, method: str, path: str, **kwargs: Any) -> Any:
-        if "content" in kwargs:  # httpx's name for a raw body; requests calls it `data`
-            kwargs["data"] = kwargs.pop("content")
-        kwargs.setdefault("timeout", 30)
-        return self._session.request(method, self.base_url + path, **kwargs)
-
-    def close(self) -> None:
-        self._session.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class LiveServer:
-    """`make run-<service>` on a free port, as a user would start it; stopped with SIGTERM."""
-
-    def __init__(self, service: str, settings: Settings, workers: int = 1, **env: str) -> None:
-        self.service = service
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        environment = {
-            **os.environ,
-            "MODEL_PATH": str(settings.model_path),
-            "DATABASE_URL": settings.database_url,
-            "API_KEY": settings.api_key.get_secret_value() if settings.api_key else "",
-            "LOG_LEVEL": "WARNING",
-            **env,
-        }
-        command = ["make", "--no-print-directory", f"run-{service}"]
-        command += [f"PORT={self.port}", f"WORKERS={workers}"]
-        # The server's output, shown if it fails to start; closed in stop().
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115
-        self.process = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env=environment,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: SIGTERM reaches make and the server
-        )
-
-    def output(self) -> str:
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.service} exited:\n{self.output()}")
-            try:
-                if requests.get(self.base_url + "/ready", timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:  # not listening yet, or still starting
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"{self.service} was not ready within {timeout} s")
-
-    def stop(self, timeout: float = 30) -> int:
-        """SIGTERM to the whole group, as a process manager would; returns the exit status."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            return self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            return self.process.wait()
-        finally:
-            self.log.close()
 
 
 @pytest.fixture(scope="session")
@@ -206,14 +71,13 @@ def service(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def make_client(service: str, settings: Settings) -> Iterator[Callable[..., InProcessClient]]:
+def make_client(service: str, settings: Settings) -> Iterator[Callable[..., Client]]:
     """An in-process client of `service` built with custom settings or factory options."""
-    clients: list[InProcessClient] = []
+    clients: list[Client] = []
 
-    def make(settings_override: Settings | None = None, **options: Any) -> InProcessClient:
-        client = InProcessClient(
-            service, create_app(service, settings_override or settings, **options)
-        )
+    def make(settings_override: Settings | None = None, **options: Any) -> Client:
+        app = create_app(service, settings_override or settings, **options)
+        client = in_process_client(service, app)
         clients.append(client)
         return client
 
@@ -228,8 +92,8 @@ def make_client(service: str, settings: Settings) -> Iterator[Callable[..., InPr
     ]
 )
 def api(
-    request: pytest.FixtureRequest, service: str, make_client: Callable[..., InProcessClient]
-) -> Iterator[InProcessClient]:
+    request: pytest.FixtureRequest, service: str, make_client: Callable[..., Client]
+) -> Iterator[Client]:
     """The contract suite's client: `service` in-process or live."""
     if request.param == "inprocess":
         yield make_client()
@@ -253,16 +117,5 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
     if not TEST_DATABASE_URL:
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
-    from sqlalchemy import text
-
-    from shared.store import create_store_engine, database_url
-
-    schema = f"test_{uuid.uuid4().hex}"
-    admin = create_store_engine(TEST_DATABASE_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = database_url(TEST_DATABASE_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with fresh_postgres_schema(TEST_DATABASE_URL) as url:
+        yield url

@@ -2,17 +2,16 @@
 
 import pytest
 
-from conftest import SERVICES
+from tests.support import SERVICES
+from tests.support.clients import create_app, in_process_client
 
 
 @pytest.fixture(scope="module")
 def documents(settings):
     """Each service's /openapi.json, fetched in-process (the live ones serve the same code)."""
-    from conftest import InProcessClient, create_app
-
     fetched = {}
     for service in SERVICES:
-        client = InProcessClient(service, create_app(service, settings, load_model=False))
+        client = in_process_client(service, create_app(service, settings, load_model=False))
         fetched[service] = client.get("/openapi.json").json()
         client.close()
     return fetched

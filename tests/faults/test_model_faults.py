@@ -15,10 +15,11 @@ import pytest
 import sklearn.base
 from sklearn.exceptions import InconsistentVersionWarning
 
-from conftest import LiveServer, create_app
 from shared.errors import ModelLoadError
 from shared.model import file_sha256
 from shared.settings import Settings
+from tests.support.clients import create_app
+from tests.support.servers import LiveServer
 
 
 def write_card(card_path: Path, **changes: object) -> None:

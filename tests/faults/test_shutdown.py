@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import pytest
 import requests
 
-from conftest import LiveServer
+from tests.support.servers import LiveServer
 
 LOAD_THREADS = 6
 IN_FLIGHT = 4

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SERVICES
+from tests.support import SERVICES
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 CHECKS = os.environ.get("FUZZ_CHECKS", "")  # empty: schemathesis' defaults; "all" in `make fuzz`

@@ -13,7 +13,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import LiveServer
+from tests.support.servers import LiveServer
 
 SOAK_SECONDS = int(os.environ.get("SOAK_SECONDS", "10"))
 USERS = 16
