@@ -26,7 +26,7 @@ FLASK_SERVER = $(METRICS_DIR) exec $(BIN)/gunicorn 'flask_service.app:create_app
 
 .DEFAULT_GOAL := help
 .PHONY: help install train run-fastapi run-flask dev-fastapi dev-flask test test-fast lint format lock clean
-.PHONY: test-browser test-postgres
+.PHONY: test-browser test-postgres lint-openapi openapi-snapshot
 .PHONY: bench bench-quick bench-ui bench-async
 .PHONY: fuzz soak audit
 
@@ -65,6 +65,7 @@ test: $(MODEL) ## lint, then the whole suite: unit, contract (in-process and liv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/hadolint docker/fastapi.Dockerfile docker/flask.Dockerfile
+	@$(MAKE) --no-print-directory lint-openapi
 	$(BIN)/pytest -n 2 --dist loadfile
 	$(POSTGRES_SERVER) --if-available -- $(POSTGRES_TESTS)
 
@@ -83,10 +84,27 @@ test-fast: $(MODEL) ## the suite without the live servers
 test-browser: $(MODEL) ## the playground page and /docs in headless Chromium (Debian's chromium)
 	$(BIN)/pytest tests/browser
 
-lint: $(STAMP) ## ruff lint and format check, hadolint on the Dockerfiles
+lint: $(STAMP) ## ruff lint and format check, hadolint on the Dockerfiles, redocly on OpenAPI
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/hadolint docker/fastapi.Dockerfile docker/flask.Dockerfile
+	@$(MAKE) --no-print-directory lint-openapi
+
+# The contract's OpenAPI document, pinned: both services must serve exactly this file
+# (tests/contract/test_openapi.py). Redocly CLI lints it with redocly.yaml; npx installs the
+# pinned version on first use (npm's cache), and the lint is skipped, saying so, without npm.
+OPENAPI_SNAPSHOT := tests/contract/openapi.snapshot.json
+REDOCLY := REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npx --yes @redocly/cli@2.77.0
+
+lint-openapi: ## redocly lint of the OpenAPI snapshot (needs npm's npx; skipped without it)
+	@if command -v npx >/dev/null 2>&1; then \
+		$(REDOCLY) lint --config redocly.yaml $(OPENAPI_SNAPSHOT); \
+	else \
+		echo "make lint-openapi: SKIPPED: npx not found (install Node.js and npm to lint $(OPENAPI_SNAPSHOT))"; \
+	fi
+
+openapi-snapshot: $(STAMP) ## rewrite the OpenAPI snapshot after a change meant to alter the contract
+	$(BIN)/python -m scripts.openapi_snapshot
 
 format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
