@@ -53,3 +53,53 @@ def test_make_targets_in_the_readme_exist():
     makefile = (PROJECT_ROOT / "Makefile").read_text()
     for target in set(re.findall(r"make ([a-z][a-z0-9-]*[a-z0-9])(?![*\w-])", README)):
         assert re.search(rf"^{target}:", makefile, re.MULTILINE), target
+
+
+# The repository map: every path it names exists, and every module of the three packages is in
+# it, so a new module cannot be left off the map and a moved one cannot linger on it.
+MAP_PACKAGES = ("shared", "fastapi_service", "flask_service")
+# In a folder's description, the lowercase names of its files (`app.py`) and folders (`unit/`).
+LISTED_NAME = re.compile(r"(?<![\w./])([a-z0-9_]+(?:\.py|/))(?=[\s,)]|$)")
+
+
+def repository_map() -> set[str]:
+    """The paths the map names, relative to the project root, folders with a trailing `/`.
+
+    A line starts with its names (`web.py, metrics.py`), two spaces, then a description; two
+    spaces of indent put the names inside the folder above. A folder's description, continued on
+    the lines below it, may list the folder's own files and folders (`app.py (factory)`)."""
+    block = README.split("## Map of the repository", 1)[1].split("```text\n", 1)[1]
+    named: set[str] = set()
+    folder = ""  # the top-level folder that indented names belong to
+    listing = ""  # the folder whose description is being read, if any
+    for line in block.split("```", 1)[0].splitlines():
+        indent = len(line) - len(line.lstrip())
+        if indent > 2:  # a description, continued
+            named.update(listing + name for name in LISTED_NAME.findall(line) if listing)
+            continue
+        names, _, description = line.strip().partition("  ")
+        prefix = folder if indent == 2 else ""
+        entries = [prefix + name.strip() for name in names.split(",")]
+        named.update(entries)
+        single_folder = len(entries) == 1 and entries[0].endswith("/")
+        if indent == 0:
+            folder = entries[0] if single_folder else ""
+        listing = entries[0] if single_folder else ""
+        named.update(listing + name for name in LISTED_NAME.findall(description) if listing)
+    return named
+
+
+def test_every_path_on_the_repository_map_exists():
+    missing = {path for path in repository_map() if not (PROJECT_ROOT / path).exists()}
+    assert not missing
+
+
+def test_every_module_is_on_the_repository_map():
+    named = repository_map()
+    modules = {
+        str(path.relative_to(PROJECT_ROOT))
+        for package in MAP_PACKAGES
+        for path in (PROJECT_ROOT / package).rglob("*.py")
+        if path.name != "__init__.py"
+    }
+    assert not {module for module in modules if module not in named}
