@@ -19,9 +19,11 @@ FLASK_PORT := $(or $(PORT),8001)
 METRICS_DIR = export PROMETHEUS_MULTIPROC_DIR="$$(mktemp -d -t metrics.XXXXXX)";
 FASTAPI_SERVER = $(METRICS_DIR) exec $(BIN)/uvicorn --factory fastapi_service.app:create_app \
 	--host $(HOST) --port $(FASTAPI_PORT) --workers $(WORKERS) \
-	--no-access-log --no-server-header --timeout-graceful-shutdown 20
+	--no-access-log --no-server-header --timeout-graceful-shutdown 20 \
+	--http fastapi_service.server:DeadlineHttpToolsProtocol
 FLASK_SERVER = $(METRICS_DIR) exec $(BIN)/gunicorn 'flask_service.app:create_app()' \
-	--bind $(HOST):$(FLASK_PORT) --workers $(WORKERS) --worker-class gthread --threads 4 \
+	--bind $(HOST):$(FLASK_PORT) --workers $(WORKERS) \
+	--worker-class flask_service.gunicorn_worker.RequestDeadlineWorker \
 	--graceful-timeout 20 --no-control-socket --config gunicorn.conf.py
 
 .DEFAULT_GOAL := help

@@ -59,6 +59,9 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         default_response_class=JSONResponse,
+        # `/health/` is a 404, as in Flask, not a 307 to a URL built from the client's Host
+        # header (an open redirect, and a poisoned cache's favourite).
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.predictor = predictor

@@ -1,6 +1,6 @@
 """How a route gets what it needs: FastAPI dependencies, named as `Annotated` aliases."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
@@ -49,9 +49,11 @@ async def get_batcher(request: Request) -> MicroBatcher:
 BatcherDep = Annotated[MicroBatcher, Depends(get_batcher)]
 
 
-def get_store(request: Request) -> Iterator[PredictionStore]:
-    """One store per request on the process's engine. The code after `yield` runs when the
-    request is done, errors included, so the connection always goes back to the pool."""
+async def get_store(request: Request) -> AsyncIterator[PredictionStore]:
+    """One store per request on the process's engine. `async def`, like the lookups above: a
+    plain `def` would take a thread-pool token to set up and another to tear down, tokens the
+    routes need while requests queue for a pooled connection (the store gives each connection
+    back when its transaction ends; the code after `yield` runs when the request is done)."""
     with PredictionStore(request.app.state.store_engine) as store:
         yield store
 

@@ -27,6 +27,10 @@ from shared.model import Predictor
 
 METRICS_CONTENT_TYPE = CONTENT_TYPE_LATEST
 UNMATCHED_ROUTE = "<unmatched>"
+KNOWN_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"})
+OTHER_METHOD = "other"
+"""The method label of any other method token: servers accept made-up methods (`FOO`), and one
+label value per token a client invents would grow `/metrics` without bound."""
 """The route label of a request no route handled (404, 405): never the raw path, which a client
 chooses freely and would make one time series per URL ever tried."""
 
@@ -41,6 +45,11 @@ PREDICTING_ROUTES = frozenset(
 )
 # Latency buckets in seconds: a prediction takes about a millisecond, a slow one a second.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+def method_label(method: str) -> str:
+    """The request's method as a label value: one of a fixed set, whatever the client sent."""
+    return method if method in KNOWN_METHODS else OTHER_METHOD
 
 
 def multiprocess_dir() -> str | None:
@@ -90,7 +99,7 @@ class ServiceMetrics:
         model_version: str | None,
     ) -> None:
         """Count one answered request. `route` is the route's template, e.g. `/predictions/{id}`."""
-        labels = {"method": method, "route": route, "status": str(status)}
+        labels = {"method": method_label(method), "route": route, "status": str(status)}
         self.requests.labels(**labels).inc()
         self.latency.labels(**labels).observe(duration_seconds)
         if route in PREDICTING_ROUTES and method == "POST" and 200 <= status < 300:

@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from shared.errors import MAX_VALIDATION_ISSUES
+
 MAX_BATCH = 1000
 """The largest batch `POST /predict/batch` accepts: bounds the work one request can ask for."""
 
@@ -154,6 +156,11 @@ class ValidationErrorResponse(BaseModel):
     """422: the body is JSON but breaks the schema; `loc` points at the field."""
 
     detail: list[ValidationIssue]
+    error_count: int | None = Field(
+        default=None,
+        description="How many issues the body had, present only when `detail` lists the first "
+        f"{MAX_VALIDATION_ISSUES} of them.",
+    )
 
 
 # The predictions resource: a stored log of predictions and the outcomes observed later.
