@@ -4,10 +4,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from fastapi_service.cors import ContractCORSMiddleware
 from fastapi_service.errors import register_error_handlers
 from fastapi_service.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from fastapi_service.predictions import router as predictions_router
@@ -88,7 +88,7 @@ def create_app(
     register_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware,
+            ContractCORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=CORS_METHODS,
             allow_headers=CORS_REQUEST_HEADERS,

@@ -65,7 +65,15 @@ api_key_header = APIKeyHeader(name=API_KEY_HEADER, scheme_name=API_KEY_SCHEME, a
 
 
 def require_api_key(
-    settings: SettingsDep, api_key: Annotated[str | None, Security(api_key_header)]
+    request: Request,
+    settings: SettingsDep,
+    api_key: Annotated[str | None, Security(api_key_header)],
 ) -> None:
-    """401 unless X-API-Key is the configured key (and always 401 when none is configured)."""
-    check_api_key(settings.api_key, api_key)
+    """401 unless X-API-Key is the configured key (and always 401 when none is configured).
+    A key sent twice is refused, even twice the right one: Flask's WSGI server joins repeated
+    headers ("key,key"), so both services refuse what is ambiguous."""
+    if len(request.headers.getlist(API_KEY_HEADER)) > 1:
+        api_key = ",".join(request.headers.getlist(API_KEY_HEADER))
+    # Spaces and tabs around a header's value are not part of it (RFC 9110, 5.5): gunicorn
+    # strips them before Flask sees the key, uvicorn keeps a trailing one. "key " is "key".
+    check_api_key(settings.api_key, api_key.strip(" \t") if api_key else api_key)

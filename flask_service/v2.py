@@ -9,6 +9,7 @@ from flask import Response, current_app, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
+from flask_service.deps import get_body
 from flask_service.openapi import operation_id
 from flask_service.routes import documented
 from shared import v2
@@ -113,7 +114,7 @@ def answer_inference(
 ) -> Response:
     """Hand the raw body and its headers to the shared codec: decode, predict, encode."""
     raw = v2.RawRequest(
-        body=request.get_data(),
+        body=get_body(),  # the size limit applies here too, chunked bodies included
         content_type=request.headers.get("content-type"),
         header_length=request.headers.get(v2.HEADER_LENGTH),
     )

@@ -49,6 +49,13 @@ class RequestTimeout(ServiceError):
     detail = "Request was not received in time"
 
 
+class CORSPreflightRefused(ServiceError):
+    """A browser's preflight from an origin, or for a method or header, that CORS does not allow."""
+
+    status_code = 400
+    detail = "CORS preflight refused: origin, method or headers not allowed"
+
+
 class Unauthorized(ServiceError):
     status_code = 401
     detail = "Missing or invalid API key"

@@ -152,6 +152,14 @@ class ValidationIssue(BaseModel):
     msg: str
 
 
+def _integer_when_present(schema: dict) -> None:
+    """Document a field that is absent, never null, as an integer (FastAPI and flask-openapi3
+    would otherwise disagree on its null default)."""
+    schema.pop("default", None)
+    schema.pop("anyOf", None)
+    schema["type"] = "integer"
+
+
 class ValidationErrorResponse(BaseModel):
     """422: the body is JSON but breaks the schema; `loc` points at the field."""
 
@@ -160,6 +168,7 @@ class ValidationErrorResponse(BaseModel):
         default=None,
         description="How many issues the body had, present only when `detail` lists the first "
         f"{MAX_VALIDATION_ISSUES} of them.",
+        json_schema_extra=_integer_when_present,
     )
 
 

@@ -19,9 +19,6 @@ def check_api_key(configured: SecretStr | None, presented: str | None) -> None:
     expected = configured.get_secret_value() if configured is not None else ""
     if not expected or presented is None:
         raise Unauthorized()
-    # Spaces and tabs around a header value are not part of it (RFC 9110, 5.5); gunicorn strips
-    # them, uvicorn keeps a trailing one: strip here so both services take "key " as "key".
-    presented = presented.strip(" \t")
     # Bytes: compare_digest refuses a str with non-ASCII characters, and a header may have them.
     if not hmac.compare_digest(presented.encode(), expected.encode()):
         raise Unauthorized()

@@ -32,7 +32,19 @@ CORS_METHODS = ["GET", "POST", "PUT", "DELETE"]
 CORS_REQUEST_HEADERS = ["Content-Type", "X-API-Key", "X-Request-ID"]
 CORS_EXPOSED_HEADERS = ["Location", "X-Request-ID"]
 
+# Request headers a browser may send without asking (Starlette's CORSMiddleware allows them too).
+CORS_SAFELISTED_HEADERS = ["Accept", "Accept-Language", "Content-Language", "Content-Type"]
+
 access_logger = logging.getLogger("access")
+
+
+def cors_preflight_allowed(
+    origins: list[str], origin: str, method: str, requested_headers: str
+) -> bool:
+    """Starlette's rule for a preflight: the exact origin, an allowed method, allowed headers."""
+    allowed_headers = {name.lower() for name in CORS_SAFELISTED_HEADERS + CORS_REQUEST_HEADERS}
+    headers = {name.strip().lower() for name in requested_headers.split(",") if name.strip()}
+    return origin in origins and method in CORS_METHODS and headers <= allowed_headers
 
 
 def request_id_from(header_value: str | None) -> str:
