@@ -11,7 +11,12 @@ served. prometheus_client's multiprocess mode fixes that: when `PROMETHEUS_MULTI
 to files there and `/metrics`, whichever worker answers it, sums the files of all workers.
 """
 
+import contextlib
 import os
+import re
+import shutil
+import time
+from pathlib import Path
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -56,11 +61,50 @@ def multiprocess_dir() -> str | None:
     return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
 
 
+STALE_DIR_PATTERN = "metrics.*"  # the Makefile's `mktemp -d -t metrics.XXXXXX`
+EMPTY_DIR_GRACE_SECONDS = 3600
+WRITER_PID = re.compile(r"_(\d+)\.db$")
+
+
+def pid_is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, someone else's
+    return True
+
+
+def is_stale(directory: Path) -> bool:
+    """A metrics folder whose every writer has exited: prometheus_client names each file after
+    the process that writes it (`counter_1234.db`). An empty one is stale after an hour."""
+    pids = {int(pid) for file in directory.glob("*.db") for pid in WRITER_PID.findall(file.name)}
+    if not pids:
+        return time.time() - directory.stat().st_mtime > EMPTY_DIR_GRACE_SECONDS
+    return not any(pid_is_alive(pid) for pid in pids)
+
+
+def remove_stale_multiprocess_dirs(current: str) -> None:
+    """Each start makes a fresh folder, and `exec` leaves no shell behind to remove it when the
+    server stops (gunicorn's `on_exit` hook does, uvicorn has none): so every start removes the
+    folders that earlier starts left behind, in the same temp folder."""
+    current_path = Path(current).resolve()
+    for directory in current_path.parent.glob(STALE_DIR_PATTERN):
+        if directory.resolve() == current_path or not directory.is_dir():
+            continue
+        with contextlib.suppress(OSError):  # another user's, or removed meanwhile
+            if is_stale(directory):
+                shutil.rmtree(directory)
+
+
 class ServiceMetrics:
     """The metrics of one app. The services call `observe_request` once per request, from their
     request-context middleware, and serve `render()` at `GET /metrics`."""
 
     def __init__(self) -> None:
+        if multiprocess_dir() is not None:
+            remove_stale_multiprocess_dirs(multiprocess_dir())
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "http_requests_total",
