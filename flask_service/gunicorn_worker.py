@@ -19,6 +19,7 @@ worker, which already gives a head `keepalive` seconds to arrive:
 import contextlib
 import io
 import time
+from functools import cache
 from typing import Any
 
 import gevent
@@ -34,6 +35,7 @@ from shared.errors import (
     URITooLong,
 )
 from shared.server_errors import record_server_error, request_id_in, server_error_answer
+from shared.settings import Settings
 
 # gunicorn's parse errors that are the client's fault, and what the client is told.
 CLIENT_ERRORS: tuple[tuple[type[Exception], type[ServiceError]], ...] = (
@@ -42,6 +44,12 @@ CLIENT_ERRORS: tuple[tuple[type[Exception], type[ServiceError]], ...] = (
     (ParseException, MalformedRequest),
 )
 READ_SIZE = 64 * 1024
+
+
+@cache
+def server_settings() -> Settings:
+    """Read once per worker, from the same environment as the app's settings."""
+    return Settings()
 
 
 class BodyTooLarge(Exception):
@@ -62,7 +70,7 @@ def read_body(request: Any, limit: int) -> bytes:
 class RequestDeadlineWorker(GeventWorker):
     def handle_request(self, listener_name: Any, req: Any, sock: Any, addr: Any) -> Any:
         started = time.perf_counter()
-        settings = self.wsgi.extensions["settings"]
+        settings = server_settings()
         declared = getattr(req.body.reader, "length", None)  # None when chunked
         # A declared length over the limit is left to the app, which answers 413 unread.
         if declared is None or declared <= settings.max_body_bytes:
@@ -95,7 +103,7 @@ class RequestDeadlineWorker(GeventWorker):
         request_id = request_id_in(getattr(req, "headers", None) or [])
         sock.sendall(server_error_answer(error, request_id))
         record_server_error(
-            self.wsgi.extensions["metrics"],
+            getattr(self.wsgi, "extensions", {}).get("metrics"),  # any WSGI app may run here
             request_id,
             getattr(req, "method", None),
             getattr(req, "path", None),
