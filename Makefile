@@ -19,9 +19,11 @@ FLASK_PORT := $(or $(PORT),8001)
 METRICS_DIR = export PROMETHEUS_MULTIPROC_DIR="$$(mktemp -d -t metrics.XXXXXX)";
 FASTAPI_SERVER = $(METRICS_DIR) exec $(BIN)/uvicorn --factory fastapi_service.app:create_app \
 	--host $(HOST) --port $(FASTAPI_PORT) --workers $(WORKERS) \
-	--no-access-log --no-server-header --timeout-graceful-shutdown 20
+	--no-access-log --no-server-header --timeout-graceful-shutdown 20 \
+	--http fastapi_service.server:DeadlineHttpToolsProtocol
 FLASK_SERVER = $(METRICS_DIR) exec $(BIN)/gunicorn 'flask_service.app:create_app()' \
-	--bind $(HOST):$(FLASK_PORT) --workers $(WORKERS) --worker-class gthread --threads 4 \
+	--bind $(HOST):$(FLASK_PORT) --workers $(WORKERS) \
+	--worker-class flask_service.gunicorn_worker.RequestDeadlineWorker \
 	--graceful-timeout 20 --no-control-socket --config gunicorn.conf.py
 
 .DEFAULT_GOAL := help
@@ -73,7 +75,8 @@ test: $(MODEL) ## lint, then the whole suite: unit, contract (in-process and liv
 # (Debian's `postgresql` package; `make test` skips them, saying so, when it is not installed).
 POSTGRES_SERVER = $(BIN)/python tests/postgres_server.py
 POSTGRES_TESTS = $(BIN)/pytest -p no:randomly tests/unit/test_store.py \
-	tests/contract/test_predictions.py tests/live/test_concurrent_writes.py
+	tests/contract/test_predictions.py tests/live/test_concurrent_writes.py \
+	tests/hostile/test_store_concurrency.py
 
 test-postgres: $(MODEL) ## the store and predictions tests on a throwaway local PostgreSQL
 	$(POSTGRES_SERVER) -- $(POSTGRES_TESTS)
@@ -157,3 +160,12 @@ lock: ## re-pin every transitive dependency into constraints.txt from a fresh en
 
 clean: ## remove the environment, the model and caches
 	rm -rf $(VENV) models data .pytest_cache .ruff_cache build *.egg-info
+
+# Hostile clients (lesson 13): tests/hostile at full scale against both live services (100
+# stalled or trickling clients, 500 concurrent store requests, 8 clients sending 1 MB of junk),
+# printing the figures. `make test` runs the same tests at a small scale.
+.PHONY: hostile
+hostile: $(MODEL) ## hostile clients at full scale: slow clients, store starvation, amplification
+	HOSTILE_SCALE=full $(BIN)/pytest tests/hostile -p no:randomly -s -q
+	HOSTILE_SCALE=full $(POSTGRES_SERVER) --if-available -- \
+		$(BIN)/pytest tests/hostile/test_store_concurrency.py -p no:randomly -s -q

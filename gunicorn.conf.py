@@ -17,7 +17,7 @@ import socket
 from gunicorn import util
 from gunicorn.http import wsgi
 
-from flask_service.gunicorn_hooks import child_exit  # noqa: F401 (a hook, found by name)
+from flask_service.gunicorn_hooks import child_exit, on_exit  # noqa: F401 (hooks, by name)
 from shared.errors import ERROR_FOR_STATUS, ServiceError
 from shared.web import dumps
 

@@ -41,4 +41,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 
 # `make run-fastapi`'s command line (a test checks they agree), in a shell for the fresh
 # metrics directory; `exec` puts the server in the shell's place, so `docker stop` reaches it.
-CMD ["sh", "-c", ".venv/bin/python -m shared.preflight && export PROMETHEUS_MULTIPROC_DIR=\"$(mktemp -d -t metrics.XXXXXX)\"; exec .venv/bin/uvicorn --factory fastapi_service.app:create_app --host ${HOST} --port ${PORT} --workers ${WORKERS} --no-access-log --no-server-header --timeout-graceful-shutdown 20"]
+CMD ["sh", "-c", ".venv/bin/python -m shared.preflight && export PROMETHEUS_MULTIPROC_DIR=\"$(mktemp -d -t metrics.XXXXXX)\"; exec .venv/bin/uvicorn --factory fastapi_service.app:create_app --host ${HOST} --port ${PORT} --workers ${WORKERS} --no-access-log --no-server-header --timeout-graceful-shutdown 20 --http fastapi_service.server:DeadlineHttpToolsProtocol"]

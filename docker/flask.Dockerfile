@@ -41,4 +41,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 
 # `make run-flask`'s command line (a test checks they agree), in a shell for the fresh
 # metrics directory; `exec` puts the server in the shell's place, so `docker stop` reaches it.
-CMD ["sh", "-c", ".venv/bin/python -m shared.preflight && export PROMETHEUS_MULTIPROC_DIR=\"$(mktemp -d -t metrics.XXXXXX)\"; exec .venv/bin/gunicorn 'flask_service.app:create_app()' --bind ${HOST}:${PORT} --workers ${WORKERS} --worker-class gthread --threads 4 --graceful-timeout 20 --no-control-socket --config gunicorn.conf.py"]
+CMD ["sh", "-c", ".venv/bin/python -m shared.preflight && export PROMETHEUS_MULTIPROC_DIR=\"$(mktemp -d -t metrics.XXXXXX)\"; exec .venv/bin/gunicorn 'flask_service.app:create_app()' --bind ${HOST}:${PORT} --workers ${WORKERS} --worker-class flask_service.gunicorn_worker.RequestDeadlineWorker --graceful-timeout 20 --no-control-socket --config gunicorn.conf.py"]

@@ -4,10 +4,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from fastapi_service.cors import ContractCORSMiddleware
 from fastapi_service.errors import register_error_handlers
 from fastapi_service.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from fastapi_service.openapi import ContractApp, operation_id
@@ -61,6 +61,9 @@ def create_app(
         docs_url=None,
         redoc_url=None,
         default_response_class=JSONResponse,
+        # `/health/` is a 404, as in Flask, not a 307 to a URL built from the client's Host
+        # header (an open redirect, and a poisoned cache's favourite).
+        redirect_slashes=False,
     )
     app.state.settings = settings
     app.state.predictor = predictor
@@ -87,7 +90,7 @@ def create_app(
     register_error_handlers(app)
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware,
+            ContractCORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=CORS_METHODS,
             allow_headers=CORS_REQUEST_HEADERS,

@@ -1,7 +1,7 @@
 """How a route gets what it needs: FastAPI dependencies and path parameters, named as
 `Annotated` aliases."""
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request, Security
@@ -56,9 +56,11 @@ async def get_batcher(request: Request) -> MicroBatcher:
 BatcherDep = Annotated[MicroBatcher, Depends(get_batcher)]
 
 
-def get_store(request: Request) -> Iterator[PredictionStore]:
-    """One store per request on the process's engine. The code after `yield` runs when the
-    request is done, errors included, so the connection always goes back to the pool."""
+async def get_store(request: Request) -> AsyncIterator[PredictionStore]:
+    """One store per request on the process's engine. `async def`, like the lookups above: a
+    plain `def` would take a thread-pool token to set up and another to tear down, tokens the
+    routes need while requests queue for a pooled connection (the store gives each connection
+    back when its transaction ends; the code after `yield` runs when the request is done)."""
     with PredictionStore(request.app.state.store_engine) as store:
         yield store
 
@@ -70,10 +72,18 @@ api_key_header = APIKeyHeader(name=API_KEY_HEADER, scheme_name=API_KEY_SCHEME, a
 
 
 def require_api_key(
-    settings: SettingsDep, api_key: Annotated[str | None, Security(api_key_header)]
+    request: Request,
+    settings: SettingsDep,
+    api_key: Annotated[str | None, Security(api_key_header)],
 ) -> None:
-    """401 unless X-API-Key is the configured key (and always 401 when none is configured)."""
-    check_api_key(settings.api_key, api_key)
+    """401 unless X-API-Key is the configured key (and always 401 when none is configured).
+    A key sent twice is refused, even twice the right one: Flask's WSGI server joins repeated
+    headers ("key,key"), so both services refuse what is ambiguous."""
+    if len(request.headers.getlist(API_KEY_HEADER)) > 1:
+        api_key = ",".join(request.headers.getlist(API_KEY_HEADER))
+    # Spaces and tabs around a header's value are not part of it (RFC 9110, 5.5): gunicorn
+    # strips them before Flask sees the key, uvicorn keeps a trailing one. "key " is "key".
+    check_api_key(settings.api_key, api_key.strip(" \t") if api_key else api_key)
 
 
 # Path parameters. FastAPI reads them from the signature; the Flask twin from models.

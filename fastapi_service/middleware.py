@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from fastapi_service.errors import error_response
 from shared.errors import PayloadTooLarge, ServiceError
 from shared.metrics import UNMATCHED_ROUTE
+from shared.server_errors import REQUEST_ID_STATE, SERVER_ANSWER
 from shared.web import REQUEST_ID_HEADER, check_request_head, log_access, request_id_from
 
 
@@ -62,6 +63,8 @@ class RequestContextMiddleware:
             return
         started = time.perf_counter()
         request_id = request_id_from(Headers(scope=scope).get(REQUEST_ID_HEADER))
+        # One id for the request, should the server answer it itself (see server.py).
+        request_id = scope.setdefault("state", {}).setdefault(REQUEST_ID_STATE, request_id)
         status = 500  # what the client gets if the app fails before it answers
 
         async def send_with_request_id(message: Message) -> None:
@@ -74,6 +77,7 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_request_id)
         finally:
+            status = scope["state"].get(SERVER_ANSWER, status)  # the server answered instead
             log_access(request_id, scope["method"], scope["path"], status, started)
             record_metrics(scope, status, started)
 

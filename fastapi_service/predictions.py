@@ -17,6 +17,7 @@ from fastapi_service.deps import (
     require_json_body,
 )
 from fastapi_service.openapi import documented
+from fastapi_service.validation import ValidateLargeBodiesInThreadPool
 from shared.openapi import (
     ACTUAL_ERRORS,
     DELETE_ERRORS,
@@ -34,7 +35,11 @@ from shared.schemas import (
     PredictionRecord,
 )
 
-router = APIRouter(tags=["predictions"], dependencies=[Depends(require_json_body)])
+router = APIRouter(
+    tags=["predictions"],
+    dependencies=[Depends(require_json_body)],
+    route_class=ValidateLargeBodiesInThreadPool,  # see validation.py
+)
 
 # `:int` is Starlette's path convertor: an id that is not a number matches no route, so it is a
 # 404 (no such URL), as in the Flask twin.

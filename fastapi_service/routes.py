@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends
 
 from fastapi_service.deps import BatcherDep, PredictorDep, require_json_body
 from fastapi_service.openapi import documented
+from fastapi_service.validation import ValidateLargeBodiesInThreadPool
 from shared.openapi import JSON_BODY_ERRORS, NOT_READY
 from shared.schemas import (
     BatchPredictionResponse,
@@ -20,7 +21,11 @@ from shared.schemas import (
     ReadyResponse,
 )
 
-router = APIRouter(tags=["prediction"], dependencies=[Depends(require_json_body)])
+router = APIRouter(
+    tags=["prediction"],
+    dependencies=[Depends(require_json_body)],
+    route_class=ValidateLargeBodiesInThreadPool,  # see validation.py
+)
 
 
 @router.get("/health", **documented(HealthResponse, {}))

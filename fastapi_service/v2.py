@@ -118,7 +118,9 @@ async def answer_inference(
     raw = RawRequest(
         body=await request.body(),
         content_type=request.headers.get("content-type"),
-        header_length=request.headers.get(HEADER_LENGTH),
+        # Sent twice, it reads "12,12", which the codec refuses: Flask's WSGI server joins
+        # repeated headers so, and both services must answer alike.
+        header_length=",".join(request.headers.getlist(HEADER_LENGTH)) or None,
     )
     # Predicting is CPU work: run it off the event loop, as FastAPI runs the plain `def` routes.
     encoded = await run_in_threadpool(dataplane.infer, predictor, name, version, raw)

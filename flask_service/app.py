@@ -4,6 +4,7 @@ from flask import Flask, Response, send_from_directory
 from flask_cors import CORS
 from flask_openapi3 import Info
 
+from flask_service.cors import exact_origins, register_cors_hooks
 from flask_service.deps import close_store
 from flask_service.errors import handle_validation_error, register_error_handlers
 from flask_service.middleware import register_request_hooks
@@ -53,6 +54,8 @@ def create_app(
     # OPTIONS (a browser's preflight), so it is on only when CORS is.
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = bool(settings.cors_origins)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    # `/static//x` is a 404, as in FastAPI, not a 308 to the URL with one slash.
+    app.url_map.merge_slashes = False
 
     # Load once per process, at start-up, never at import. A bad artifact stops the start.
     if predictor is None and load_model:
@@ -84,10 +87,13 @@ def create_app(
     if settings.cors_origins:
         CORS(
             app,
-            origins=settings.cors_origins,
+            origins=exact_origins(settings.cors_origins),
             methods=CORS_METHODS,
             allow_headers=CORS_REQUEST_HEADERS,
             expose_headers=CORS_EXPOSED_HEADERS,
+            vary_header=False,  # flask_service/cors.py adds it to every answer that depends on it
         )
     register_request_hooks(app)
+    if settings.cors_origins:
+        register_cors_hooks(app)  # after the request hooks: a preflight gets its request id
     return app

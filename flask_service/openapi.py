@@ -2,6 +2,9 @@
 
 from typing import Any
 
+import threading
+from typing import Any
+
 from flask_openapi3 import OpenAPI
 from pydantic import BaseModel
 
@@ -11,6 +14,17 @@ from shared.openapi import ErrorTable, finish_document
 class ContractApp(OpenAPI):
     """flask-openapi3, with the additions both services make to their document
     (shared/openapi.py), and two of its habits undone so the documents match word for word."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._document_lock = threading.Lock()
+
+    @property
+    def api_doc(self) -> dict:
+        """flask-openapi3 builds the document on the first request that asks, in steps: without
+        the lock, concurrent first requests could serve one half-built (1 cold start in 5)."""
+        with self._document_lock:
+            return super().api_doc
 
     def generate_spec_json(self) -> None:
         super().generate_spec_json()

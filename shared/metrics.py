@@ -11,7 +11,12 @@ served. prometheus_client's multiprocess mode fixes that: when `PROMETHEUS_MULTI
 to files there and `/metrics`, whichever worker answers it, sums the files of all workers.
 """
 
+import contextlib
 import os
+import re
+import shutil
+import time
+from pathlib import Path
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -27,6 +32,10 @@ from shared.model import Predictor
 
 METRICS_CONTENT_TYPE = CONTENT_TYPE_LATEST
 UNMATCHED_ROUTE = "<unmatched>"
+KNOWN_METHODS = frozenset({"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"})
+OTHER_METHOD = "other"
+"""The method label of any other method token: servers accept made-up methods (`FOO`), and one
+label value per token a client invents would grow `/metrics` without bound."""
 """The route label of a request no route handled (404, 405): never the raw path, which a client
 chooses freely and would make one time series per URL ever tried."""
 
@@ -43,8 +52,50 @@ PREDICTING_ROUTES = frozenset(
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
+def method_label(method: str) -> str:
+    """The request's method as a label value: one of a fixed set, whatever the client sent."""
+    return method if method in KNOWN_METHODS else OTHER_METHOD
+
+
 def multiprocess_dir() -> str | None:
     return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+
+
+STALE_DIR_PATTERN = "metrics.*"  # the Makefile's `mktemp -d -t metrics.XXXXXX`
+EMPTY_DIR_GRACE_SECONDS = 3600
+WRITER_PID = re.compile(r"_(\d+)\.db$")
+
+
+def pid_is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, someone else's
+    return True
+
+
+def is_stale(directory: Path) -> bool:
+    """A metrics folder whose every writer has exited: prometheus_client names each file after
+    the process that writes it (`counter_1234.db`). An empty one is stale after an hour."""
+    pids = {int(pid) for file in directory.glob("*.db") for pid in WRITER_PID.findall(file.name)}
+    if not pids:
+        return time.time() - directory.stat().st_mtime > EMPTY_DIR_GRACE_SECONDS
+    return not any(pid_is_alive(pid) for pid in pids)
+
+
+def remove_stale_multiprocess_dirs(current: str) -> None:
+    """Each start makes a fresh folder, and `exec` leaves no shell behind to remove it when the
+    server stops (gunicorn's `on_exit` hook does, uvicorn has none): so every start removes the
+    folders that earlier starts left behind, in the same temp folder."""
+    current_path = Path(current).resolve()
+    for directory in current_path.parent.glob(STALE_DIR_PATTERN):
+        if directory.resolve() == current_path or not directory.is_dir():
+            continue
+        with contextlib.suppress(OSError):  # another user's, or removed meanwhile
+            if is_stale(directory):
+                shutil.rmtree(directory)
 
 
 class ServiceMetrics:
@@ -52,6 +103,8 @@ class ServiceMetrics:
     request-context middleware, and serve `render()` at `GET /metrics`."""
 
     def __init__(self) -> None:
+        if multiprocess_dir() is not None:
+            remove_stale_multiprocess_dirs(multiprocess_dir())
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "http_requests_total",
@@ -90,7 +143,7 @@ class ServiceMetrics:
         model_version: str | None,
     ) -> None:
         """Count one answered request. `route` is the route's template, e.g. `/predictions/{id}`."""
-        labels = {"method": method, "route": route, "status": str(status)}
+        labels = {"method": method_label(method), "route": route, "status": str(status)}
         self.requests.labels(**labels).inc()
         self.latency.labels(**labels).observe(duration_seconds)
         if route in PREDICTING_ROUTES and method == "POST" and 200 <= status < 300:

@@ -7,8 +7,10 @@ OpenAPI documents describe the same schemas.
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
+
+from shared.errors import MAX_VALIDATION_ISSUES
 
 MAX_BATCH = 1000
 """The largest batch `POST /predict/batch` accepts: bounds the work one request can ask for."""
@@ -57,7 +59,25 @@ EXAMPLE_PATIENT: dict[str, float] = {
 """The dataset's first patient: a valid body for tests, benchmarks and examples."""
 
 
-class Patient(BaseModel):
+class ClosedObject(BaseModel):
+    """A JSON object with known fields only: each unknown one is a 422 issue. An object with far
+    more fields than it knows is refused whole, in one issue: pydantic would otherwise make one
+    issue per unknown field (70,000 for a 1 MB body) and spend half a second writing them out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_far_too_many_fields(cls, data: object) -> object:
+        limit = len(cls.model_fields) + MAX_VALIDATION_ISSUES
+        if isinstance(data, dict) and len(data) > limit:
+            raise PydanticCustomError(
+                "too_many_fields", "Input should have at most {limit} fields", {"limit": limit}
+            )
+        return data
+
+
+class Patient(ClosedObject):
     """One patient's ten baseline measurements: the input of one prediction."""
 
     # The example is what Swagger UI's "Try it out" and generated clients start from
@@ -80,7 +100,7 @@ FEATURES: tuple[str, ...] = tuple(Patient.model_fields)
 """Feature names in the order the model expects its columns."""
 
 
-class BatchRequest(BaseModel):
+class BatchRequest(ClosedObject):
     """Several patients predicted in one call."""
 
     model_config = ConfigDict(
@@ -155,10 +175,24 @@ class ValidationIssue(BaseModel):
     msg: str
 
 
+def _integer_when_present(schema: dict) -> None:
+    """Document a field that is absent, never null, as an integer (FastAPI and flask-openapi3
+    would otherwise disagree on its null default)."""
+    schema.pop("default", None)
+    schema.pop("anyOf", None)
+    schema["type"] = "integer"
+
+
 class ValidationErrorResponse(BaseModel):
     """422: the body is JSON but breaks the schema; `loc` points at the field."""
 
     detail: list[ValidationIssue]
+    error_count: int | None = Field(
+        default=None,
+        description="How many issues the body had, present only when `detail` lists the first "
+        f"{MAX_VALIDATION_ISSUES} of them.",
+        json_schema_extra=_integer_when_present,
+    )
 
 
 # The predictions resource: a stored log of predictions and the outcomes observed later.
@@ -199,7 +233,7 @@ class PageQuery(BaseModel):
     offset: int = Field(default=0, ge=0, le=SQL_INT_MAX, description="Records to skip")
 
 
-class ActualValue(BaseModel):
+class ActualValue(ClosedObject):
     """The outcome observed for a stored prediction."""
 
     # 151: the outcome the dataset records for its first patient, the example patient.

@@ -34,6 +34,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_000_000, gt=0, description="Request bodies larger than this are refused (413)."
     )
+    request_timeout_seconds: float = Field(
+        default=10,
+        gt=0,
+        description="A request whose head and body have not all arrived this many seconds after "
+        "its first byte is dropped (408): a slow or stalled client cannot hold a connection.",
+    )
 
     micro_batching: bool = Field(
         default=True,

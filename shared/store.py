@@ -9,8 +9,8 @@ Two objects, two lifetimes:
 - an `Engine` (a pool of connections) per process, made by `open_database` at start-up, which also
   creates the schema: `metadata.create_all`, enough for one table that has not changed yet (a
   schema that evolves wants migrations, e.g. Alembic);
-- a `PredictionStore` per request: it borrows a connection on first use and gives it back on
-  `close()`. Each method is one short transaction, committed before the method returns.
+- a `PredictionStore` per request. Each method is one short transaction on a connection borrowed
+  from the pool for that transaction only, committed and given back before the method returns.
 
 SQLite serves several worker processes: WAL lets readers and a writer work at once, the busy
 timeout makes a writer wait its turn instead of failing with "database is locked", and a write
@@ -240,17 +240,22 @@ class PredictionStore:
     @contextmanager
     def _transaction(self, write: bool = False) -> Iterator[Connection]:
         """One short transaction: committed when the block ends, rolled back if it raises.
-        A database that cannot answer becomes `StoreUnavailable` (503), never a 500."""
+        A database that cannot answer becomes `StoreUnavailable` (503), never a 500.
+
+        The connection goes back to the pool as soon as the transaction ends, not when the
+        request does: a request that still has to serialise its answer (or wait for a thread,
+        FastAPI's case) must not sit on a connection the next request is waiting for."""
         try:
             ensure_schema(self._engine)
-            if self._connection is None:
-                self._connection = self._engine.connect()
+            self._connection = self._engine.connect()
             self._connection.execution_options(write=write)
             with self._connection.begin():
                 yield self._connection
         except (OperationalError, PoolTimeout) as error:
             logger.warning("prediction store unavailable: %s", error)
             raise StoreUnavailable() from error
+        finally:
+            self.close()
 
     def add(self, features: Patient, prediction: float, model_version: str) -> PredictionRecord:
         """Store a new prediction; the database assigns its id."""

@@ -32,12 +32,27 @@ CORS_METHODS = ["GET", "POST", "PUT", "DELETE"]
 CORS_REQUEST_HEADERS = ["Content-Type", "X-API-Key", "X-Request-ID"]
 CORS_EXPOSED_HEADERS = ["Location", "X-Request-ID"]
 
+# Request headers a browser may send without asking (Starlette's CORSMiddleware allows them too).
+CORS_SAFELISTED_HEADERS = ["Accept", "Accept-Language", "Content-Language", "Content-Type"]
+
 access_logger = logging.getLogger("access")
+
+
+def cors_preflight_allowed(
+    origins: list[str], origin: str, method: str, requested_headers: str
+) -> bool:
+    """Starlette's rule for a preflight: the exact origin, an allowed method, allowed headers."""
+    allowed_headers = {name.lower() for name in CORS_SAFELISTED_HEADERS + CORS_REQUEST_HEADERS}
+    headers = {name.strip().lower() for name in requested_headers.split(",") if name.strip()}
+    return origin in origins and method in CORS_METHODS and headers <= allowed_headers
 
 
 def request_id_from(header_value: str | None) -> str:
     """The client's X-Request-ID when it is safe to echo, otherwise a fresh one."""
-    if header_value and _SAFE_REQUEST_ID.fullmatch(header_value):
+    # Surrounding spaces are not part of a header's value (RFC 9110, 5.5); one server strips
+    # them, the other does not, so both services strip them here.
+    header_value = (header_value or "").strip(" \t")
+    if _SAFE_REQUEST_ID.fullmatch(header_value):
         return header_value
     return uuid.uuid4().hex
 
@@ -89,11 +104,35 @@ def log_access(request_id: str, method: str, path: str, status: int, started: fl
     access_logger.info(json.dumps(record))
 
 
+class OneLineFormatter(logging.Formatter):
+    """Messages as they are (access lines are JSON already), but a record that carries an
+    exception becomes one JSON line with its traceback inside: a multi-line traceback in a stream
+    of JSON lines breaks every log shipper that reads one line as one event."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if not record.exc_info:
+            return message
+        return json.dumps(
+            {
+                "time": datetime.fromtimestamp(record.created, UTC).isoformat(
+                    timespec="milliseconds"
+                ),
+                "level": record.levelname,
+                "logger": record.name,
+                "message": message,
+                "traceback": self.formatException(record.exc_info),
+            }
+        )
+
+
 def configure_logging(level: str) -> None:
-    """Plain messages on stderr (access lines are JSON already) at the configured level.
+    """Messages on stderr, one line each, at the configured level.
 
     `basicConfig` does nothing when logging is already set up (by pytest, say), so calling this
     from every app factory is safe.
     """
-    logging.basicConfig(format="%(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(OneLineFormatter())
+    logging.basicConfig(handlers=[handler])
     logging.getLogger().setLevel(level.upper())

@@ -102,7 +102,8 @@ def split_body(raw: RawRequest) -> tuple[bytes, bytes]:
     if raw.header_length is None:
         return raw.body, b""
     length = raw.header_length
-    if not length.isdigit() or not 0 < int(length) <= len(raw.body):
+    # ASCII digits only: `str.isdigit` is also true for "²", which `int` refuses (a 500).
+    if not (length.isascii() and length.isdecimal()) or not 0 < int(length) <= len(raw.body):
         raise V2Error(f"{HEADER_LENGTH} must be a length within the body")
     return raw.body[: int(length)], raw.body[int(length) :]
 
