@@ -25,23 +25,10 @@ def get_predictor() -> Predictor:
     return predictor
 
 
-def get_body() -> bytes:
-    """The request's body, refused (413) over MAX_CONTENT_LENGTH however it was sent."""
-    body = request.get_data(cache=True)
-    limit = request.max_content_length
-    if request.content_length is None and limit is not None and len(body) >= limit:
-        # Werkzeug stops reading a chunked body at MAX_CONTENT_LENGTH without an error: the
-        # truncated body would be "malformed JSON", or a V2 tensor with its tail cut off.
-        # (A chunked body of exactly the limit is refused too: Werkzeug cannot tell it apart.)
-        raise PayloadTooLarge()
-    return body
-
-
 def require_json_body() -> None:
     """Refuse a body that is not declared JSON (415), is empty (400) or is not JSON (400)
     before validation."""
-    body = get_body()
-    check_json_request(request.method, request.content_type, body)
+    check_json_request(request.method, request.content_type, request.get_data(cache=True))
     if request.method in BODY_METHODS:
         try:
             body = request.get_json()  # parsed once here; the route's validation reuses the cache

@@ -1,7 +1,5 @@
 """flask-openapi3's OpenAPI document, written with the same words as the FastAPI twin's."""
 
-from typing import Any
-
 import threading
 from typing import Any
 

@@ -9,7 +9,7 @@ decodes it, so both services accept and refuse exactly the same bodies.
 from flask import Response, request
 from flask_openapi3 import APIBlueprint, Tag
 
-from flask_service.deps import ModelPath, ModelVersionPath, find_predictor, get_body
+from flask_service.deps import ModelPath, ModelVersionPath, find_predictor
 from flask_service.openapi import documented, operation_id
 from shared.model import Predictor
 from shared.openapi import (
@@ -115,7 +115,7 @@ def answer_inference(
 ) -> Response:
     """Hand the raw body and its headers to the shared codec: decode, predict, encode."""
     raw = RawRequest(
-        body=get_body(),  # the size limit applies here too, chunked bodies included
+        body=request.get_data(),
         content_type=request.headers.get("content-type"),
         header_length=request.headers.get(HEADER_LENGTH),
     )

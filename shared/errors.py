@@ -186,4 +186,3 @@ def validation_error_body(
     if len(errors) > MAX_VALIDATION_ISSUES:
         body["error_count"] = len(errors)
     return body
-
