@@ -10,7 +10,8 @@ import threading
 import pytest
 import requests
 
-from shared.v2 import HEADER_LENGTH, MODEL_NAME
+from shared.model import MODEL_NAME
+from shared.v2.types import HEADER_LENGTH
 from tests.hostile.conftest import CORS_ORIGIN
 from tests.hostile.rawhttp import chunked, post_head, send_raw
 
