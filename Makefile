@@ -92,7 +92,7 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Benchmarks (lessons/06-load-testing.md): every server with the same worker count, results in
+# Benchmarks (lessons/12-load-testing.md): every server with the same worker count, results in
 # benchmarks/results/<time>/ (summary.md, dashboard.html). `python -m benchmarks.run --help`.
 BENCH_WORKERS ?= 1
 SERVICE ?= fastapi
@@ -101,7 +101,7 @@ bench: $(MODEL) ## load-test both services and the baselines with locust (~5 min
 	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 3 --duration 3 \
 		--wrk-duration 2
 
-bench-async: $(MODEL) ## lesson 10's comparison: def, async def, thread pool, micro-batching
+bench-async: $(MODEL) ## lesson 15's comparison: def, async def, thread pool, micro-batching
 	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 3 --duration 4 \
 		--scenarios saturation --wrk-duration 0 --services fastapi \
 		--baselines seed-fastapi,seed-fastapi-async,seed-fastapi-threadpool,fastapi-unbatched,bare-asgi
@@ -113,7 +113,7 @@ bench-quick: $(MODEL) ## a one-round benchmark, under a minute
 bench-ui: $(MODEL) ## SERVICE=fastapi|flask under locust's web UI on http://127.0.0.1:8089
 	$(BIN)/python -m benchmarks.run --ui --services $(SERVICE) --workers $(BENCH_WORKERS)
 
-# Hardening (lessons/09-hardening.md): the long runs behind their own targets; `make test` runs
+# Hardening (lessons/13-hardening.md): the long runs behind their own targets; `make test` runs
 # short versions of the first two.
 fuzz: $(MODEL) ## schemathesis, deep: every operation of both services from both documents
 	FUZZ_EXAMPLES=200 FUZZ_CHECKS=all FUZZ_PHASES=examples,coverage,fuzzing,stateful \
