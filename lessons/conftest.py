@@ -231,7 +231,7 @@ def run_python_block(example: Example) -> None:
         "a `>>>` prompt is a SyntaxError when pasted: write plain Python with print or assert"
     )
     code = point_at_live_servers(code, example)
-    exec(compile(code, example.path, "exec"), example.namespace)  # noqa: S102
+    exec(compile(code, str(example.path), "exec"), example.namespace)  # noqa: S102
 
 
 def fenced_blocks(document: Document) -> Iterable[Region]:
@@ -245,7 +245,9 @@ def fenced_blocks(document: Document) -> Iterable[Region]:
             path = attributes.removeprefix("file=")
             yield Region(match.start(), match.end(), (path, body), check_excerpt)
         elif language == "python" and not attributes:
-            yield Region(match.start(), match.end(), body, run_python_block)
+            # Blank lines first, so a failure's line number is the line in the lesson.
+            first_line = document.text.count("\n", 0, match.start("body"))
+            yield Region(match.start(), match.end(), "\n" * first_line + body, run_python_block)
         elif language in ("bash", "sh"):
             yield Region(match.start(), match.end(), body, run_shell_block)
         elif language not in ("text", "mermaid"):
@@ -273,3 +275,10 @@ pytest_collect_file = Sybil(
     path=str(Path(__file__).parent),
     fixtures=["lesson_servers"],
 ).pytest()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A lesson whose blocks call a server is `live` as a whole: `make test-fast` skips it."""
+    for item in items:
+        if item.path.suffix == ".md" and LOCAL_URL.search(item.path.read_text()):
+            item.add_marker(pytest.mark.live)
