@@ -78,7 +78,7 @@ class ServerLine:
 
     def find_port(self) -> int:
         if self.words[0] == "make":
-            service, port = MAKE_SERVERS[self.words[1]]
+            _, port = MAKE_SERVERS[self.words[1]]
             return port
         for flag, value in zip(self.words, self.words[1:], strict=False):
             if flag in ("--port", "-p"):
@@ -231,7 +231,7 @@ def run_python_block(example: Example) -> None:
         "a `>>>` prompt is a SyntaxError when pasted: write plain Python with print or assert"
     )
     code = point_at_live_servers(code, example)
-    exec(compile(code, str(example.path), "exec"), example.namespace)  # noqa: S102
+    exec(compile(code, str(example.path), "exec"), example.namespace)
 
 
 def fenced_blocks(document: Document) -> Iterable[Region]:
