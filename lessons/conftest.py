@@ -10,7 +10,8 @@ every block works when a student pastes it.
   - a `make` call whose target exists (`API_KEY=... make run-fastapi` may set variables first);
   - a server started by hand from the virtual environment (`.venv/bin/uvicorn ... --port 8010`,
     `.venv/bin/flask ... run --port 8011`, `.venv/bin/gunicorn --bind 127.0.0.1:8012 ...`);
-  - a `curl` call, run against the server its URL names, which must succeed.
+  - a `curl` call, run against the server its URL names, which must succeed;
+  - `mkdir` or `cp` to set up a scratch folder (checked, not run: a copied file must exist).
 - ```text blocks are prose (tables of output); ```mermaid blocks are diagrams whose syntax
   lessons/test_mermaid.py checks.
 Anything else fails, so nothing unchecked slips in.
@@ -210,6 +211,11 @@ def run_shell_block(example: Example) -> None:
             assert (PROJECT_ROOT / words[0]).exists(), f"{words[0]} is not installed: {line}"
             server = ServerLine(line)
             servers_of(example)[server.port] = server
+        elif words[0] in ("mkdir", "cp"):
+            # Setting up the student's scratch folder: harmless, and not done by the tests,
+            # which read lesson 03's files from their checked copies. A copied file must exist.
+            for source in words[1:-1] if words[0] == "cp" else []:
+                assert (PROJECT_ROOT / source).exists(), f"{source} does not exist: {line}"
         elif words[0] == "curl":
             command = point_at_live_servers(line, example)
             result = subprocess.run(
