@@ -26,6 +26,7 @@ FLASK_SERVER = $(METRICS_DIR) exec $(BIN)/gunicorn 'flask_service.app:create_app
 
 .DEFAULT_GOAL := help
 .PHONY: help install train run-fastapi run-flask dev-fastapi dev-flask test test-fast lint format lock clean
+.PHONY: lesson
 .PHONY: test-browser test-postgres
 .PHONY: bench bench-quick bench-ui bench-async
 .PHONY: fuzz soak audit
@@ -79,6 +80,14 @@ test-postgres: $(MODEL) ## the store and predictions tests on a throwaway local 
 
 test-fast: $(MODEL) ## the suite without the live servers
 	$(BIN)/pytest -n 2 -m "not live"
+
+# One lesson, as a student would follow it: the servers its "Before you start" starts (with the
+# settings it gives), every block run against them, the servers stopped (lessons/conftest.py).
+LESSON_FILE = $(wildcard lessons/$(shell printf '%s' '0$(N)' | tail -c 2)-*.md)
+
+lesson: $(MODEL) ## run one lesson's blocks against the servers it starts: make lesson N=05
+	@test -n "$(LESSON_FILE)" || { echo "make lesson: no lesson numbered '$(N)' in lessons/ (N=01 .. 17)"; exit 2; }
+	$(BIN)/pytest -p no:randomly -p no:xdist -q $(LESSON_FILE)
 
 test-browser: $(MODEL) ## the playground page and /docs in headless Chromium (Debian's chromium)
 	$(BIN)/pytest tests/browser
