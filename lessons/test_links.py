@@ -49,7 +49,7 @@ def test_every_relative_link_points_at_a_file(document):
     for target in relative_links(document):
         path = resolve(document, target)
         name = str(path.relative_to(PROJECT_ROOT)) if path.is_relative_to(PROJECT_ROOT) else target
-        if not path.exists() and not name.startswith(ARRIVING):
+        if not path.exists() and not f"{name}/".startswith(ARRIVING):
             broken.append(target)
     assert not broken, f"{document.name} links to files that do not exist: {broken}"
 
