@@ -26,7 +26,7 @@ FLASK_SERVER = $(METRICS_DIR) exec $(BIN)/gunicorn 'flask_service.app:create_app
 
 .DEFAULT_GOAL := help
 .PHONY: help install train run-fastapi run-flask dev-fastapi dev-flask test test-fast lint format lock clean
-.PHONY: lesson
+.PHONY: lesson mermaid-cli
 .PHONY: test-browser test-postgres
 .PHONY: bench bench-quick bench-ui bench-async
 .PHONY: fuzz soak audit
@@ -88,6 +88,16 @@ LESSON_FILE = $(wildcard lessons/$(shell printf '%s' '0$(N)' | tail -c 2)-*.md)
 lesson: $(MODEL) ## run one lesson's blocks against the servers it starts: make lesson N=05
 	@test -n "$(LESSON_FILE)" || { echo "make lesson: no lesson numbered '$(N)' in lessons/ (N=01 .. 17)"; exit 2; }
 	$(BIN)/pytest -p no:randomly -p no:xdist -q $(LESSON_FILE)
+
+# The Mermaid diagrams' checker (lessons/test_mermaid.py), from npm into a folder git ignores;
+# it renders with Debian's Chromium, so puppeteer downloads no browser of its own.
+MERMAID_CLI_VERSION := 12.2.0
+
+mermaid-cli: ## install mermaid's CLI (npm) into .tools/mermaid/ for the diagrams' test
+	mkdir -p .tools/mermaid
+	test -f .tools/mermaid/package.json || echo '{"private": true}' > .tools/mermaid/package.json
+	cd .tools/mermaid && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --silent \
+		@mermaid-js/mermaid-cli@$(MERMAID_CLI_VERSION)
 
 test-browser: $(MODEL) ## the playground page and /docs in headless Chromium (Debian's chromium)
 	$(BIN)/pytest tests/browser
