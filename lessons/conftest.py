@@ -25,6 +25,7 @@ lesson 09 starts, with the settings it gives, and nothing else. Lesson 03's scra
 read from lessons/examples/03/, where the lesson's excerpts of them are checked.
 """
 
+import ast
 import os
 import re
 import shlex
@@ -231,11 +232,36 @@ def run_shell_block(example: Example) -> None:
             )
 
 
+def paste_problems(code: str) -> list[str]:
+    """What Python's interactive prompt would refuse when the block is pasted into it.
+
+    The prompt ends a `for`, `def`, `class` or `with` at the first blank line, and wants one
+    before the next statement: so no blank line inside one, and a blank line after each.
+    """
+    lines = code.splitlines()
+    problems = []
+    for statement in ast.parse(code).body:
+        if not any(hasattr(statement, field) for field in ("body", "handlers")):
+            continue
+        first = min(
+            [statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", []))]
+        )
+        if any(not line.strip() for line in lines[first - 1 : statement.end_lineno]):
+            problems.append(
+                f"line {first}: a blank line inside this statement ends it at the prompt"
+            )
+        if statement.end_lineno < len(lines) and lines[statement.end_lineno].strip():
+            problems.append(f"line {statement.end_lineno + 1}: a blank line must come before it")
+    return problems
+
+
 def run_python_block(example: Example) -> None:
     code = example.parsed
     assert not re.search(r"^>>> ", code, re.MULTILINE), (
         "a `>>>` prompt is a SyntaxError when pasted: write plain Python with print or assert"
     )
+    problems = paste_problems(code)
+    assert not problems, f"this block fails when pasted at Python's prompt: {problems}"
     code = point_at_live_servers(code, example)
     exec(compile(code, str(example.path), "exec"), example.namespace)
 
