@@ -313,5 +313,13 @@ pytest_collect_file = Sybil(
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """A lesson whose blocks call a server is `live` as a whole: `make test-fast` skips it."""
     for item in items:
-        if item.path.suffix == ".md" and LOCAL_URL.search(item.path.read_text()):
+        if item.path.suffix == ".md" and calls_a_server(item.path.read_text()):
             item.add_marker(pytest.mark.live)
+
+
+def calls_a_server(text: str) -> bool:
+    return any(
+        LOCAL_URL.search(block["body"])
+        for block in FENCE.finditer(text)
+        if block["info"].strip() in ("python", "bash", "sh")
+    )
