@@ -28,6 +28,7 @@ FLASK_SERVER = $(METRICS_DIR) exec $(BIN)/gunicorn 'flask_service.app:create_app
 
 .DEFAULT_GOAL := help
 .PHONY: help install train run-fastapi run-flask dev-fastapi dev-flask test test-fast lint format lock clean
+.PHONY: lesson mermaid-cli
 .PHONY: test-browser test-postgres lint-openapi openapi-snapshot
 .PHONY: bench bench-quick bench-ui bench-async
 .PHONY: fuzz soak audit
@@ -84,6 +85,24 @@ test-postgres: $(MODEL) ## the store and predictions tests on a throwaway local 
 test-fast: $(MODEL) ## the suite without the live servers
 	$(BIN)/pytest -n 2 -m "not live"
 
+# One lesson, as a student would follow it: the servers its "Before you start" starts (with the
+# settings it gives), every block run against them, the servers stopped (lessons/conftest.py).
+LESSON_FILE = $(wildcard lessons/$(shell printf '%s' '0$(N)' | tail -c 2)-*.md)
+
+lesson: $(MODEL) ## run one lesson's blocks against the servers it starts: make lesson N=05
+	@test -n "$(LESSON_FILE)" || { echo "make lesson: no lesson numbered '$(N)' in lessons/ (N=01 .. 17)"; exit 2; }
+	$(BIN)/pytest -p no:randomly -p no:xdist -q $(LESSON_FILE)
+
+# The Mermaid diagrams' checker (lessons/test_mermaid.py), from npm into a folder git ignores;
+# it renders with Debian's Chromium, so puppeteer downloads no browser of its own.
+MERMAID_CLI_VERSION := 12.2.0
+
+mermaid-cli: ## install mermaid's CLI (npm) into .tools/mermaid/ for the diagrams' test
+	mkdir -p .tools/mermaid
+	test -f .tools/mermaid/package.json || echo '{"private": true}' > .tools/mermaid/package.json
+	cd .tools/mermaid && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --silent \
+		@mermaid-js/mermaid-cli@$(MERMAID_CLI_VERSION)
+
 test-browser: $(MODEL) ## the playground page and /docs in headless Chromium (Debian's chromium)
 	$(BIN)/pytest tests/browser
 
@@ -113,7 +132,7 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# Benchmarks (lessons/06-load-testing.md): every server with the same worker count, results in
+# Benchmarks (lessons/12-load-testing.md): every server with the same worker count, results in
 # benchmarks/results/<time>/ (summary.md, dashboard.html). `python -m benchmarks.run --help`.
 BENCH_WORKERS ?= 1
 SERVICE ?= fastapi
@@ -122,7 +141,7 @@ bench: $(MODEL) ## load-test both services and the baselines with locust (~5 min
 	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 3 --duration 3 \
 		--wrk-duration 2
 
-bench-async: $(MODEL) ## lesson 10's comparison: def, async def, thread pool, micro-batching
+bench-async: $(MODEL) ## lesson 15's comparison: def, async def, thread pool, micro-batching
 	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 3 --duration 4 \
 		--scenarios saturation --wrk-duration 0 --services fastapi \
 		--baselines seed-fastapi,seed-fastapi-async,seed-fastapi-threadpool,fastapi-unbatched,bare-asgi
@@ -134,7 +153,7 @@ bench-quick: $(MODEL) ## a one-round benchmark, under a minute
 bench-ui: $(MODEL) ## SERVICE=fastapi|flask under locust's web UI on http://127.0.0.1:8089
 	$(BIN)/python -m benchmarks.run --ui --services $(SERVICE) --workers $(BENCH_WORKERS)
 
-# Hardening (lessons/09-hardening.md): the long runs behind their own targets; `make test` runs
+# Hardening (lessons/13-hardening.md): the long runs behind their own targets; `make test` runs
 # short versions of the first two.
 fuzz: $(MODEL) ## schemathesis, deep: every operation of both services from both documents
 	FUZZ_EXAMPLES=200 FUZZ_CHECKS=all FUZZ_PHASES=examples,coverage,fuzzing,stateful \

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m benchmarks.run --help
 
-The method (see lessons/06-load-testing.md): every server runs with the same worker count, pinned
+The method (see lessons/12-load-testing.md): every server runs with the same worker count, pinned
 to one CPU set while locust and wrk run on another; each server is warmed up; then rounds are
 interleaved (fastapi, flask, baselines, fastapi, flask, ...) so that a machine getting slower
 during the run slows everyone alike; locust's own CPU is recorded and a figure taken while locust

@@ -131,7 +131,7 @@ BASELINES = {
 }
 TARGETS = {**SERVICES, **BASELINES}
 # What `make bench` compares against: the floors and the seed. The other baselines are variants
-# for lesson 10's question (`make bench-async`).
+# for lesson 15's question (`make bench-async`).
 DEFAULT_BASELINES = ["seed-fastapi", "seed-flask", "seed-flask-dev", "bare-asgi", "bare-wsgi"]
 
 

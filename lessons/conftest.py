@@ -1,29 +1,56 @@
-"""Every code block in a lesson is executed or checked, so a lesson cannot drift from the code.
+"""Every code block in a lesson is executed or checked, so a lesson cannot drift from the code, and
+every block works when a student pastes it.
 
-- ```python blocks run in order, one namespace per lesson (doctest `>>>` blocks check their output).
-  `fastapi_url` and `flask_url` name live servers started as `make run-fastapi`/`run-flask` do.
+- ```python blocks are plain Python (no `>>>` prompts: pasted into a file or a REPL they are a
+  SyntaxError), run in order, one namespace per lesson, as a student pastes them into one session.
+  A block names its servers itself (`FASTAPI = "http://localhost:8000"`); see "Servers" below.
 - ```python file=path/to/file.py (any language works) is an excerpt: its lines must stand, in
   order and together, in that file of the repository. Excerpts are checked, not run.
-- ```bash blocks: every line is a `make` call whose target exists, or a `curl` call that is run
-  against both live services and must succeed.
-- ```text blocks are prose (diagrams, tables of output) and are left alone.
+- ```bash blocks: each line is one of
+  - a `make` call whose target exists (`API_KEY=... make run-fastapi` may set variables first);
+  - a server started by hand from the virtual environment (`.venv/bin/uvicorn ... --port 8010`,
+    `.venv/bin/flask ... run --port 8011`, `.venv/bin/gunicorn --bind 127.0.0.1:8012 ...`);
+  - a `curl` call, run against the server its URL names, which must succeed;
+  - `mkdir` or `cp` to set up a scratch folder (checked, not run: a copied file must exist).
+- ```text blocks are prose (tables of output); ```mermaid blocks are diagrams whose syntax
+  lessons/test_mermaid.py checks.
 Anything else fails, so nothing unchecked slips in.
+
+Servers. Each lesson's "Before you start" says which servers to start, as bash lines a student
+types: `make run-fastapi` serves http://localhost:8000, `make run-flask` http://localhost:8001, a
+hand-started server the port its line names. When a block calls `http://localhost:<port>`, the
+test starts the line that serves that port, exactly as written but on a free port (and with a
+throwaway model and database), and points the block at it. So `make lesson N=09` starts what
+lesson 09 starts, with the settings it gives, and nothing else. Lesson 03's scratch files are
+read from lessons/examples/03/, where the lesson's excerpts of them are checked.
 """
 
+import ast
+import os
 import re
 import shlex
+import signal
+import socket
 import subprocess
-from collections.abc import Iterable
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
 from sybil import Document, Example, Region, Sybil
-from sybil.parsers.markdown import PythonCodeBlockParser, SkipParser
+from sybil.parsers.markdown import SkipParser
 
-from shared.settings import PROJECT_ROOT
+from shared.settings import PROJECT_ROOT, Settings
 
 FENCE = re.compile(r"^```(?P<info>[^\n]*)\n(?P<body>.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 MAKE_TARGET = re.compile(r"^([a-z][a-z0-9-]*):", re.MULTILINE)
+LOCAL_URL = re.compile(r"http://localhost:(\d+)")
+ASSIGNMENT = re.compile(r"^[A-Z_]+=")
+MAKE_SERVERS = {"run-fastapi": ("fastapi", 8000), "run-flask": ("flask", 8001)}
+HAND_STARTED = (".venv/bin/uvicorn", ".venv/bin/flask", ".venv/bin/gunicorn")
+# Where the tests find the files lesson 03 asks the student to write in scratch/.
+SCRATCH_COPY = "lessons/examples/03"
 
 
 def makefile_targets() -> set[str]:
@@ -41,85 +68,258 @@ def check_excerpt(example: Example) -> None:
     raise AssertionError(f"this excerpt no longer stands in {path}:\n{excerpt}")
 
 
+class ServerLine:
+    """One bash line of a lesson that starts a server, and the port a student reaches it on."""
+
+    def __init__(self, line: str) -> None:
+        words = shlex.split(line)
+        self.env = dict(word.split("=", 1) for word in words if ASSIGNMENT.match(word))
+        self.words = [word for word in words if not ASSIGNMENT.match(word)]
+        self.line = line
+        self.port = self.find_port()
+
+    def find_port(self) -> int:
+        if self.words[0] == "make":
+            _, port = MAKE_SERVERS[self.words[1]]
+            return port
+        for flag, value in zip(self.words, self.words[1:], strict=False):
+            if flag in ("--port", "-p"):
+                return int(value)
+            if flag in ("--bind", "-b"):
+                return int(value.rsplit(":", 1)[1])
+        raise AssertionError(f"a server line must name its port (--port or --bind): {self.line}")
+
+    def command_on(self, port: int) -> list[str]:
+        """The same command on another port, reading scratch/ files from the checked copies."""
+        command = []
+        for word in self.words:
+            word = word.replace("scratch", SCRATCH_COPY)
+            if word == str(self.port):
+                word = str(port)
+            elif word.endswith(f":{self.port}"):
+                word = word.removesuffix(str(self.port)) + str(port)
+            command.append(word)
+        return command
+
+
+class HandStartedServer:
+    """A server command from a lesson, run from the project's folder until the session ends."""
+
+    def __init__(self, server: ServerLine, model_path: Path) -> None:
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115
+        self.process = subprocess.Popen(
+            server.command_on(self.port),
+            cwd=PROJECT_ROOT,
+            env={**os.environ, "MODEL_PATH": str(model_path)},
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.wait_listening()
+
+    def wait_listening(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.log.seek(0)
+                raise RuntimeError(f"exited: {self.process.args}\n{self.log.read().decode()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"not listening within {timeout} s: {self.process.args}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.log.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LessonServers:
+    """The servers the lessons' "Before you start" lines start, each started once, on demand."""
+
+    def __init__(self, start_live_server: Callable[..., object], settings: Settings) -> None:
+        self.start_live_server = start_live_server
+        self.settings = settings
+        self.started: dict[str, str] = {}  # the lesson's line -> base URL of the running server
+        self.hand_started: list[HandStartedServer] = []
+
+    def url(self, server: ServerLine) -> str:
+        if server.line not in self.started:
+            if server.words[0] == "make":
+                service, _ = MAKE_SERVERS[server.words[1]]
+                base_url = self.start_live_server(service, **server.env).base_url
+            else:
+                started = HandStartedServer(server, self.settings.model_path)
+                self.hand_started.append(started)
+                base_url = started.base_url
+            self.started[server.line] = base_url
+        return self.started[server.line]
+
+    def stop(self) -> None:
+        for server in self.hand_started:
+            server.stop()
+
+
+def servers_of(example: Example) -> dict[int, ServerLine]:
+    return example.namespace.setdefault("__lesson_servers__", {})
+
+
+def point_at_live_servers(code: str, example: Example) -> str:
+    """Replace each http://localhost:<port> with the server the lesson starts on that port."""
+
+    def live_url(match: re.Match) -> str:
+        port = int(match.group(1))
+        server = servers_of(example).get(port)
+        assert server, (
+            f"a block calls localhost:{port}, but no line of this lesson starts a server there "
+            "(say it in 'Before you start')"
+        )
+        return example.namespace["lesson_servers"].url(server)
+
+    return LOCAL_URL.sub(live_url, code)
+
+
 def run_shell_block(example: Example) -> None:
     for line in example.parsed.splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        words = shlex.split(line)
+        words = [word for word in shlex.split(line) if not ASSIGNMENT.match(word)]
         if words[0] == "make":
             targets = [word for word in words[1:] if "=" not in word and not word.startswith("-")]
             missing = set(targets) - makefile_targets()
             assert not missing, f"the Makefile has no target {missing}: {line}"
+            if targets and targets[0] in MAKE_SERVERS:
+                server = ServerLine(line)
+                servers_of(example)[server.port] = server
+        elif words[0] in HAND_STARTED:
+            assert (PROJECT_ROOT / words[0]).exists(), f"{words[0]} is not installed: {line}"
+            server = ServerLine(line)
+            servers_of(example)[server.port] = server
+        elif words[0] in ("mkdir", "cp"):
+            # Setting up the student's scratch folder: harmless, and not done by the tests,
+            # which read lesson 03's files from their checked copies. A copied file must exist.
+            for source in words[1:-1] if words[0] == "cp" else []:
+                assert (PROJECT_ROOT / source).exists(), f"{source} does not exist: {line}"
         elif words[0] == "curl":
-            for name in ("fastapi_url", "flask_url"):
-                url = example.namespace[name]
-                command = line.replace("http://localhost:8000", url)
-                command = command.replace("http://localhost:8001", url)
-                result = subprocess.run(
-                    [
-                        "bash",
-                        "-c",
-                        command.replace("curl ", "curl --fail --silent --show-error ", 1),
-                    ],
-                    capture_output=True,
-                    text=True,
-                    timeout=30,
-                )
-                assert result.returncode == 0, f"{command} failed: {result.stderr}"
+            command = point_at_live_servers(line, example)
+            result = subprocess.run(
+                ["bash", "-c", command.replace("curl ", "curl --fail --silent --show-error ", 1)],
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
+            assert result.returncode == 0, f"{command} failed: {result.stderr}"
         else:
-            raise AssertionError(f"a lesson's bash block may only run make or curl: {line}")
+            raise AssertionError(
+                f"a lesson's bash block may only run make, curl or a server from .venv/bin: {line}"
+            )
+
+
+def paste_problems(code: str) -> list[str]:
+    """What Python's interactive prompt would refuse when the block is pasted into it.
+
+    The prompt ends a `for`, `def`, `class` or `with` at the first blank line, and wants one
+    before the next statement: so no blank line inside one, and a blank line after each.
+    """
+    lines = code.splitlines()
+    problems = []
+    for statement in ast.parse(code).body:
+        if not any(hasattr(statement, field) for field in ("body", "handlers")):
+            continue
+        first = min(
+            [statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", []))]
+        )
+        if any(not line.strip() for line in lines[first - 1 : statement.end_lineno]):
+            problems.append(
+                f"line {first}: a blank line inside this statement ends it at the prompt"
+            )
+        if statement.end_lineno < len(lines) and lines[statement.end_lineno].strip():
+            problems.append(f"line {statement.end_lineno + 1}: a blank line must come before it")
+    return problems
+
+
+def run_python_block(example: Example) -> None:
+    code = example.parsed
+    assert not re.search(r"^>>> ", code, re.MULTILINE), (
+        "a `>>>` prompt is a SyntaxError when pasted: write plain Python with print or assert"
+    )
+    problems = paste_problems(code)
+    assert not problems, f"this block fails when pasted at Python's prompt: {problems}"
+    code = point_at_live_servers(code, example)
+    exec(compile(code, str(example.path), "exec"), example.namespace)
 
 
 def fenced_blocks(document: Document) -> Iterable[Region]:
-    """Excerpts, shell blocks and the refusal of any other block; python goes to sybil's parser."""
+    """Every fenced block: run, checked, or refused."""
     for match in FENCE.finditer(document.text):
         info = match.group("info").strip()
         language, _, attributes = info.partition(" ")
         body = match.group("body")
+        # The region starts at the body, so the line numbers of a failure point into the block.
         if attributes.startswith("file="):
             path = attributes.removeprefix("file=")
             yield Region(match.start(), match.end(), (path, body), check_excerpt)
+        elif language == "python" and not attributes:
+            # Blank lines first, so a failure's line number is the line in the lesson.
+            first_line = document.text.count("\n", 0, match.start("body"))
+            yield Region(match.start(), match.end(), "\n" * first_line + body, run_python_block)
         elif language in ("bash", "sh"):
             yield Region(match.start(), match.end(), body, run_shell_block)
-        elif language not in ("python", "text"):
+        elif language not in ("text", "mermaid"):
             yield Region(match.start(), match.end(), info, refuse_block)
 
 
 def refuse_block(example: Example) -> None:
     raise AssertionError(
-        f"a ```{example.parsed} block is neither run nor checked: make it python, bash, text "
-        "or an excerpt (```lang file=path)"
+        f"a ```{example.parsed} block is neither run nor checked: make it python, bash, text, "
+        "mermaid or an excerpt (```lang file=path)"
     )
 
 
-class PlainPythonBlocks(PythonCodeBlockParser):
-    """Sybil's Python parser (plain code and doctest), minus the excerpts it must not run."""
-
-    def __call__(self, document: Document) -> Iterable[Region]:
-        excerpts = [
-            (match.start(), match.end())
-            for match in FENCE.finditer(document.text)
-            if " file=" in match.group("info")
-        ]
-        for region in super().__call__(document):
-            if not any(start <= region.start < end for start, end in excerpts):
-                yield region
-
-
 @pytest.fixture(scope="session")
-def fastapi_url(live_servers) -> str:
-    return live_servers["fastapi"].base_url
-
-
-@pytest.fixture(scope="session")
-def flask_url(live_servers) -> str:
-    return live_servers["flask"].base_url
+def lesson_servers(start_live_server, settings) -> Iterator[LessonServers]:
+    servers = LessonServers(start_live_server, settings)
+    yield servers
+    servers.stop()
 
 
 pytest_collect_file = Sybil(
-    parsers=[PlainPythonBlocks(), SkipParser(), fenced_blocks],
+    parsers=[SkipParser(), fenced_blocks],
     patterns=["*.md"],
+    # The lessons themselves; exercises/, solutions/ and capstone/ check their own files.
+    excludes=["*/*.md"],
     path=str(Path(__file__).parent),
-    fixtures=["fastapi_url", "flask_url"],
+    fixtures=["lesson_servers"],
 ).pytest()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A lesson whose blocks call a server is `live` as a whole: `make test-fast` skips it."""
+    for item in items:
+        if item.path.suffix == ".md" and calls_a_server(item.path.read_text()):
+            item.add_marker(pytest.mark.live)
+
+
+def calls_a_server(text: str) -> bool:
+    return any(
+        LOCAL_URL.search(block["body"])
+        for block in FENCE.finditer(text)
+        if block["info"].strip() in ("python", "bash", "sh")
+    )

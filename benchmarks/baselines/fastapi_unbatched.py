@@ -1,5 +1,5 @@
 """The FastAPI service exactly as `make run-fastapi` serves it, but with MICRO_BATCHING off:
-measures what micro-batching is worth (lessons/10)."""
+measures what micro-batching is worth (lessons/15-sync-async-and-the-event-loop.md)."""
 
 from fastapi_service.app import create_app
 from shared.settings import Settings

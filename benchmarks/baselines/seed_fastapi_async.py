@@ -1,5 +1,5 @@
 # The seed FastAPI app with one word changed: `async def`. The prediction now runs on the event
-# loop itself, with no thread-pool hop; see lessons/10.
+# loop itself, with no thread-pool hop; see lessons/15-sync-async-and-the-event-loop.md.
 import os
 
 import joblib

@@ -1,5 +1,5 @@
 # The seed FastAPI app as `async def` that sends the prediction to the thread pool explicitly:
-# what a plain `def` endpoint does implicitly. See lessons/10.
+# what a plain `def` endpoint does implicitly. See lessons/15-sync-async-and-the-event-loop.md.
 import os
 
 import joblib

@@ -1,4 +1,4 @@
-# The seed: the Flask app a tutorial would write. Kept as a baseline; see lessons/00.
+# The seed: the Flask app a tutorial would write. Kept as a baseline; see lessons/04-the-seed.md.
 import os
 
 import joblib
