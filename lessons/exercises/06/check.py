@@ -1,0 +1,64 @@
+"""Exercise 06: a new field in the schema, and the contract that catches the twin that lags."""
+
+from checking import NotDone, Workspace, diabetes_predictor, expect_status, twins
+
+from shared.schemas import EXAMPLE_PATIENT
+
+
+def both_twins(work: Workspace):
+    predictor = diabetes_predictor()
+    fastapi_app = work.load("fastapi_app.py").create_app(predictor)
+    flask_app = work.load("flask_app.py").create_app(predictor)
+    return twins(fastapi_app, flask_app)
+
+
+def check_accepts_patient_id(work: Workspace) -> None:
+    """Both twins accept a body with "patient_id" and answer it back"""
+    body = {**EXAMPLE_PATIENT, "patient_id": "p-17"}
+    for twin in both_twins(work):
+        answer = twin.post("/predict", json=body)
+        expect_status(
+            twin,
+            answer,
+            200,
+            "a patient with a patient_id",
+            "add `patient_id: str | None` to PatientRequest in schemas.py",
+        )
+        if answer.json().get("patient_id") != "p-17":
+            raise NotDone(
+                f"the {twin.name} twin accepts patient_id but does not answer it back: its "
+                f"answer is {answer.json()}. Add patient_id to Prediction in schemas.py, and make "
+                f"the {twin.name} twin build its answer from Prediction (this is the twin that "
+                "lags behind the schema: the contract just caught it)"
+            )
+
+
+def check_patient_id_is_optional(work: Workspace) -> None:
+    """Without "patient_id", both answer "patient_id": null"""
+    for twin in both_twins(work):
+        answer = twin.post("/predict", json=EXAMPLE_PATIENT)
+        expect_status(twin, answer, 200, "a patient without patient_id", "give it a default: None")
+        if "patient_id" not in answer.json() or answer.json()["patient_id"] is not None:
+            raise NotDone(
+                f"the {twin.name} twin should answer patient_id null, not {answer.json()}"
+            )
+
+
+def check_long_patient_id_refused(work: Workspace) -> None:
+    """A patient_id over 64 characters is a 422 that points at "patient_id\""""
+    body = {**EXAMPLE_PATIENT, "patient_id": "x" * 65}
+    for twin in both_twins(work):
+        answer = twin.post("/predict", json=body)
+        expect_status(twin, answer, 422, "a 65-character patient_id", "use Field(max_length=64)")
+        where = [issue["loc"] for issue in answer.json()["detail"]]
+        if ["body", "patient_id"] not in where:
+            raise NotDone(f"the {twin.name} twin's 422 should point at body.patient_id: {where}")
+
+
+def check_same_answer(work: Workspace) -> None:
+    """Both twins give the same answer to the same patient"""
+    body = {**EXAMPLE_PATIENT, "patient_id": "p-17"}
+    fastapi_twin, flask_twin = both_twins(work)
+    first, second = fastapi_twin.post("/predict", json=body), flask_twin.post("/predict", json=body)
+    if first.json() != second.json():
+        raise NotDone(f"the twins disagree: FastAPI {first.json()}, Flask {second.json()}")

@@ -1,0 +1,212 @@
+"""What every exercise checker uses: load the student's files, call twin apps, say what is missing.
+
+A checker (`NN/check.py`) is a list of `check_*` functions, each taking a `Workspace` and raising
+`NotDone("what is missing, in plain words")` when the work is not there yet. `run.py` runs them.
+"""
+
+import importlib.util
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+LESSONS_DIR = Path(__file__).resolve().parent.parent
+EXERCISES_DIR = LESSONS_DIR / "exercises"
+SOLUTIONS_DIR = LESSONS_DIR / "solutions"
+PROJECT_ROOT = LESSONS_DIR.parent
+
+
+class NotDone(Exception):
+    """The student's work is missing something: the message says what, for a beginner."""
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The folder being checked (the student's or the solution's) and the exercise's own folder.
+
+    A file the student edits is read from `folder`; a file the exercise gives and the student does
+    not edit (a contract, a twin app to test) is read from `folder` when present, else `given`.
+    """
+
+    folder: Path
+    given: Path
+
+    def path(self, name: str) -> Path:
+        for folder in (self.folder, self.given):
+            if (folder / name).is_file():
+                return folder / name
+        raise NotDone(f"the file {name} is missing from {self.folder}: copy it back from git")
+
+    def load(self, name: str) -> ModuleType:
+        """Import one of the exercise's Python files, fresh, as the student's code is now."""
+        return load_module(self.path(name), search_path=[self.folder, self.given])
+
+    def read(self, name: str) -> str:
+        return self.path(name).read_text()
+
+
+def _forget_exercise_modules() -> None:
+    """Drop modules loaded from exercise or solution folders: two folders hold files with the same
+    names (schemas.py), and each check must see the files as they are on disk now."""
+    for name, module in list(sys.modules.items()):
+        file = Path(getattr(module, "__file__", None) or "/")
+        # The checkers and this module stay: their classes (NotDone) must remain the same ones.
+        if file.is_relative_to(LESSONS_DIR) and file.stem not in ("check", "checking"):
+            del sys.modules[name]
+
+
+def load_module(path: Path, search_path: list[Path]) -> ModuleType:
+    _forget_exercise_modules()
+    # The exercise's own folders first, so `from schemas import Patient` finds the one beside it.
+    sys.path[:0] = [str(folder) for folder in search_path]
+    try:
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[path.stem] = module
+        try:
+            spec.loader.exec_module(module)
+        except NotDone:
+            raise
+        except Exception as error:
+            raise NotDone(f"{path.name} cannot be loaded: {explain(error)}") from error
+        return module
+    finally:
+        del sys.path[: len(search_path)]
+
+
+def explain(error: BaseException) -> str:
+    """One line a beginner can act on, pointing at the line of their file when there is one."""
+    if isinstance(error, SyntaxError):
+        file = Path(error.filename or "?").name
+        return f"Python cannot read line {error.lineno} of {file}: {error.msg}"
+    if isinstance(error, NotImplementedError):
+        return f"it is not written yet (it still says: {error or 'NotImplementedError'})"
+    where = ""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if frame.filename.startswith(str(LESSONS_DIR)) and "checking.py" not in frame.filename:
+            where = f" (at {Path(frame.filename).name} line {frame.lineno}: {frame.line})"
+            break
+    return f"{type(error).__name__}: {error}{where}"
+
+
+def attribute(module: ModuleType, name: str, what: str) -> Any:
+    """`module.name`, or a NotDone that says what the name should be."""
+    if not hasattr(module, name):
+        raise NotDone(f"{Path(module.__file__).name} has no `{name}`: {what}")
+    return getattr(module, name)
+
+
+def call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call the student's function; an exception becomes a NotDone naming the function."""
+    try:
+        return function(*args, **kwargs)
+    except NotDone:
+        raise
+    except Exception as error:
+        raise NotDone(f"{function.__name__}() failed: {explain(error)}") from error
+
+
+# --- Twin apps, called in-process -----------------------------------------------------------
+
+
+@dataclass
+class Answer:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+    def json(self) -> Any:
+        import json
+
+        try:
+            return json.loads(self.body)
+        except ValueError as error:
+            raise NotDone(f"the answer is not JSON: {self.body[:200]!r}") from error
+
+
+class Twin:
+    """A FastAPI or Flask app behind one small interface: `twin.post("/predict", json=...)`."""
+
+    def __init__(self, name: str, app: Any) -> None:
+        self.name = name
+        if name == "FastAPI":
+            from fastapi.testclient import TestClient
+
+            self._client = TestClient(app, raise_server_exceptions=False)
+            self._client.__enter__()  # runs the app's lifespan, as a server would
+        else:
+            self._client = app.test_client()
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Answer:
+        if self.name == "FastAPI":
+            response = self._client.request(method, path, **kwargs)
+            return Answer(response.status_code, response.content, dict(response.headers))
+        response = self._client.open(path, method=method, **kwargs)
+        return Answer(response.status_code, response.get_data(), dict(response.headers))
+
+    def get(self, path: str, **kwargs: Any) -> Answer:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> Answer:
+        return self.request("POST", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Answer:
+        return self.request("DELETE", path, **kwargs)
+
+    def close(self) -> None:
+        if self.name == "FastAPI":
+            self._client.__exit__(None, None, None)
+
+
+def twins(fastapi_app: Any, flask_app: Any) -> list[Twin]:
+    return [Twin("FastAPI", fastapi_app), Twin("Flask", flask_app)]
+
+
+def expect_status(twin: Twin, answer: Answer, status: int, request: str, hint: str) -> None:
+    if answer.status != status:
+        raise NotDone(
+            f"the {twin.name} twin answered {request} with {answer.status}, not {status}: {hint}\n"
+            f"    its answer: {answer.body[:300].decode(errors='replace')}"
+        )
+
+
+# --- The diabetes model, trained once per process into a temporary folder --------------------
+
+
+@cache
+def diabetes_model() -> Path:
+    """A freshly trained artifact and card, so no check depends on `models/` existing."""
+    from shared.train import train
+
+    path = Path(tempfile.mkdtemp(prefix="exercise-model-")) / "diabetes.joblib"
+    train(path)
+    os.environ["MODEL_PATH"] = str(path)  # for the students' apps that read it, as the lessons do
+    return path
+
+
+@cache
+def real_services() -> list[Twin]:
+    """The repository's own two services, in-process, on a throwaway database."""
+    from fastapi_service.app import create_app as create_fastapi_app
+    from flask_service.app import create_app as create_flask_app
+    from shared.settings import Settings
+
+    data = Path(tempfile.mkdtemp(prefix="exercise-data-"))
+    settings = Settings(
+        model_path=diabetes_model(), database_url=f"sqlite:///{data / 'predictions.db'}"
+    )
+    return twins(create_fastapi_app(settings), create_flask_app(settings))
+
+
+@cache
+def diabetes_predictor():
+    """The project's own Predictor over `diabetes_model()`: what the exercises' twins serve."""
+    from shared.model import Predictor
+
+    return Predictor.load(diabetes_model(), diabetes_model().with_suffix(".json"))

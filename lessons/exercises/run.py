@@ -1,0 +1,88 @@
+"""Check an exercise: `make exercise N=06` (your work) or `make exercise N=06 SOLUTION=1`.
+
+Runs every `check_*` function of `lessons/exercises/NN/check.py`, in order, against your folder
+(`lessons/exercises/NN/`) or the reference solution (`lessons/solutions/NN/`), and prints one line
+per check: what passes, and for what fails, what is missing.
+"""
+
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+
+# Run as a script (`python lessons/exercises/run.py`): the repository root and this folder must be
+# importable, for `shared` and for `checking`.
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent.parent), str(HERE)]
+
+from checking import EXERCISES_DIR, SOLUTIONS_DIR, NotDone, Workspace, explain  # noqa: E402
+
+
+def lesson_numbers() -> list[str]:
+    return sorted(path.parent.name for path in EXERCISES_DIR.glob("[0-9][0-9]/check.py"))
+
+
+def load_checker(lesson: str):
+    path = EXERCISES_DIR / lesson / "check.py"
+    spec = importlib.util.spec_from_file_location(f"exercise_{lesson}_check", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def check_exercise(lesson: str, solution: bool = False) -> list[tuple[str, str | None]]:
+    """(check's description, None when it passes or what is missing) for every check, in order.
+
+    A check that fails stops the ones after it: they build on it (no route, no answer to check).
+    """
+    checker = load_checker(lesson)
+    folder = (SOLUTIONS_DIR if solution else EXERCISES_DIR) / lesson
+    workspace = Workspace(folder=folder, given=EXERCISES_DIR / lesson)
+    results: list[tuple[str, str | None]] = []
+    for name, check in vars(checker).items():
+        if not (name.startswith("check_") and callable(check)):
+            continue
+        description = (check.__doc__ or name).strip().splitlines()[0]
+        if results and results[-1][1] is not None:
+            results.append((description, "not checked yet: do the step above first"))
+            continue
+        try:
+            check(workspace)
+        except NotDone as missing:
+            results.append((description, str(missing)))
+        except Exception as error:  # a checker must explain, never dump a traceback
+            results.append((description, f"the check could not run: {explain(error)}"))
+        else:
+            results.append((description, None))
+    return results
+
+
+def report(lesson: str, solution: bool) -> bool:
+    whose = "the reference solution" if solution else "your work"
+    print(f"Exercise {lesson} ({whose}, lessons/exercises/{lesson}/README.md):")
+    results = check_exercise(lesson, solution)
+    for description, missing in results:
+        if missing is None:
+            print(f"  PASS  {description}")
+        else:
+            print(f"  TODO  {description}")
+            print("        " + missing.replace("\n", "\n        "))
+    done = all(missing is None for _, missing in results)
+    print("All checks pass: well done." if done else "Not done yet: see TODO above.")
+    return done
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("lesson", nargs="?", help="the lesson's number, 01 to 17")
+    parser.add_argument("--solution", action="store_true", help="check the reference solution")
+    args = parser.parse_args()
+    lessons = lesson_numbers()
+    lesson = (args.lesson or "").zfill(2)
+    if lesson not in lessons:
+        sys.exit(f"Say which exercise: make exercise N=<number>, one of {', '.join(lessons)}")
+    sys.exit(0 if report(lesson, args.solution) else 1)
+
+
+if __name__ == "__main__":
+    main()
