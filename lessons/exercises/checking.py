@@ -141,6 +141,7 @@ class Twin:
             self._client = TestClient(app, raise_server_exceptions=False)
             self._client.__enter__()  # runs the app's lifespan, as a server would
         else:
+            app.logger.disabled = True  # a crash is reported by its status, not a traceback
             self._client = app.test_client()
 
     def request(self, method: str, path: str, **kwargs: Any) -> Answer:
