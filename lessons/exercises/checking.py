@@ -61,8 +61,12 @@ def _forget_exercise_modules() -> None:
             del sys.modules[name]
 
 
-def load_module(path: Path, search_path: list[Path]) -> ModuleType:
+def load_module(
+    path: Path, search_path: list[Path], replacements: dict[str, ModuleType] | None = None
+) -> ModuleType:
+    """Import a file fresh; `replacements` stand in for modules it imports (a broken twin)."""
     _forget_exercise_modules()
+    sys.modules.update(replacements or {})
     # The exercise's own folders first, so `from schemas import Patient` finds the one beside it.
     sys.path[:0] = [str(folder) for folder in search_path]
     try:
@@ -78,6 +82,8 @@ def load_module(path: Path, search_path: list[Path]) -> ModuleType:
         return module
     finally:
         del sys.path[: len(search_path)]
+        for name in replacements or {}:  # stand-ins never outlive the one import they served
+            sys.modules.pop(name, None)
 
 
 def explain(error: BaseException) -> str:
