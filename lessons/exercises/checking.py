@@ -123,6 +123,8 @@ def call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 @dataclass
 class Answer:
+    """One HTTP answer; `headers` has lower-case names."""
+
     status: int
     body: bytes
     headers: dict[str, str]
@@ -153,9 +155,9 @@ class Twin:
     def request(self, method: str, path: str, **kwargs: Any) -> Answer:
         if self.name == "FastAPI":
             response = self._client.request(method, path, **kwargs)
-            return Answer(response.status_code, response.content, dict(response.headers))
+            return Answer(response.status_code, response.content, lowercase(response.headers))
         response = self._client.open(path, method=method, **kwargs)
-        return Answer(response.status_code, response.get_data(), dict(response.headers))
+        return Answer(response.status_code, response.get_data(), lowercase(response.headers))
 
     def get(self, path: str, **kwargs: Any) -> Answer:
         return self.request("GET", path, **kwargs)
@@ -169,6 +171,11 @@ class Twin:
     def close(self) -> None:
         if self.name == "FastAPI":
             self._client.__exit__(None, None, None)
+
+
+def lowercase(headers: Any) -> dict[str, str]:
+    """Header names are case-insensitive: one spelling for both frameworks' answers."""
+    return {name.lower(): value for name, value in headers.items()}
 
 
 def twins(fastapi_app: Any, flask_app: Any) -> list[Twin]:

@@ -36,7 +36,9 @@ def check_saved_artifact(work: Workspace) -> None:
     if not isinstance(pipeline, Pipeline) or len(pipeline.predict(row)) != 1:
         raise NotDone("the artifact should be the fitted Pipeline: joblib.dump(pipeline, path)")
     if r2 < 0.3:
-        raise NotDone(f"R² on the test split is {r2}: this estimator learns too little (Ridge: 0.45)")
+        raise NotDone(
+            f"R² on the test split is {r2}: this estimator learns too little (Ridge: 0.45)"
+        )
 
 
 def check_card(work: Workspace) -> None:

@@ -10,10 +10,9 @@ import os
 import joblib
 from flask import Flask
 
-from shared.schemas import FEATURES
+from shared.schemas import FEATURES  # noqa: F401 (you will use it)
 
 model = joblib.load(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))
 app = Flask(__name__)
 
 # Your routes here. A row for the model: [[body[name] for name in FEATURES]]
-__all__ = ["FEATURES", "app"]

@@ -30,15 +30,20 @@ def check_mistakes_are_422(work: Workspace) -> None:
         for twin in seeds(work):
             answer = twin.post("/predict", json=body)
             expect_status(
-                twin, answer, 422, mistake,
+                twin,
+                answer,
+                422,
+                mistake,
                 "a 500 says the server broke; validate the body with shared.schemas.Patient "
                 "(FastAPI: declare `patient: Patient`; Flask: Patient.model_validate, and "
                 "answer the ValidationError with 422)",
             )
             detail = answer.json().get("detail")
-            fields = [issue.get("loc", [None])[-1] for issue in detail or [] if isinstance(issue, dict)]
+            fields = [
+                issue.get("loc", [None])[-1] for issue in detail or [] if isinstance(issue, dict)
+            ]
             if not fields or fields[0] not in ("bmi", "age"):
                 raise NotDone(
                     f"the {twin.name} seed's 422 should list the issues in 'detail', each with "
-                    f"a 'loc' naming the field (shared.errors.validation_error_body): {answer.json()}"
+                    f"a 'loc' naming the field (see validation_error_body): {answer.json()}"
                 )

@@ -7,7 +7,7 @@ from checking import NotDone, Workspace, diabetes_model, explain, load_module
 TESTS = ("test_fastapi_predict_uses_the_fake", "test_flask_predict_uses_the_fake")
 
 # Twins that ignore the injected fake, always serving the real model: the tests must fail on them.
-DEAF_FASTAPI_TWIN = '''
+DEAF_FASTAPI_TWIN = """
 from fastapi import FastAPI, Request
 from shared.model import Predictor
 from shared.schemas import Patient
@@ -26,8 +26,8 @@ def create_app():
         return predictor.predict_one(patient)
 
     return app
-'''
-DEAF_FLASK_TWIN = '''
+"""
+DEAF_FLASK_TWIN = """
 from flask import Flask, jsonify, request
 from shared.model import Predictor
 from shared.schemas import Patient
@@ -47,7 +47,7 @@ def create_app(predictor=None):
         return jsonify(real.predict_one(patient).model_dump())
 
     return app
-'''
+"""
 
 
 def module_from(name: str, source: str) -> types.ModuleType:

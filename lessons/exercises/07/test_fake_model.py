@@ -4,12 +4,12 @@
 the fake (they must fail: a test that cannot fail proves nothing).
 """
 
-from fastapi.testclient import TestClient
-from fastapi_app import create_app as create_fastapi_app
-from fastapi_app import get_predictor
-from flask_app import create_app as create_flask_app
+from fastapi.testclient import TestClient  # noqa: F401 (you will use it)
+from fastapi_app import create_app as create_fastapi_app  # noqa: F401
+from fastapi_app import get_predictor  # noqa: F401
+from flask_app import create_app as create_flask_app  # noqa: F401
 
-from shared.schemas import EXAMPLE_PATIENT, PredictionResponse
+from shared.schemas import EXAMPLE_PATIENT, PredictionResponse  # noqa: F401
 
 
 class FakePredictor:
@@ -29,6 +29,3 @@ def test_flask_predict_uses_the_fake() -> None:
     # TODO: the Flask equivalent: hand the fake to create_flask_app, POST with
     # app.test_client(), and assert the prediction is 42.0.
     raise NotImplementedError("write this test by passing the fake to the factory")
-
-
-__all__ = ["EXAMPLE_PATIENT", "TestClient", "create_fastapi_app", "create_flask_app", "get_predictor"]

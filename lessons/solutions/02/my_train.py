@@ -1,6 +1,4 @@
-"""Exercise 02, solved: a forest instead of Ridge, saved with joblib, with its card.
-
-"""
+"""Exercise 02, solved: a forest instead of Ridge, saved with joblib, with its card."""
 
 import json
 from pathlib import Path
