@@ -1,0 +1,54 @@
+"""Exercise 13: an API-key check as middleware, guarding every route but /health, in both twins."""
+
+from checking import NotDone, Workspace, diabetes_predictor, expect_status, twins
+
+from shared.schemas import EXAMPLE_PATIENT
+
+KEY = "exercise-13-key"
+UNAUTHORIZED = {"detail": "Missing or invalid API key"}
+
+
+def both_twins(work: Workspace, extra_route: bool = False):
+    predictor = diabetes_predictor()
+    fastapi_app = work.load("fastapi_app.py").create_app(predictor, KEY)
+    flask_app = work.load("flask_app.py").create_app(predictor, KEY)
+    if extra_route:  # a route added later, that the middleware has never heard of
+        fastapi_app.post("/retrain")(lambda: {"status": "retraining"})
+        flask_app.add_url_rule(
+            "/retrain", "retrain", lambda: {"status": "retraining"}, methods=["POST"]
+        )
+    return twins(fastapi_app, flask_app)
+
+
+def refused(twin, path: str, headers: dict, request: str) -> None:
+    answer = twin.post(path, json=EXAMPLE_PATIENT, headers=headers)
+    expect_status(twin, answer, 401, request, "check X-API-Key before the route runs")
+    if answer.json() != UNAUTHORIZED:
+        raise NotDone(f"the {twin.name} twin's 401 should be {UNAUTHORIZED}: {answer.json()}")
+
+
+def check_key_required(work: Workspace) -> None:
+    """POST /predict without a key, or with a wrong one, is 401 in the contract's shape"""
+    for twin in both_twins(work):
+        refused(twin, "/predict", {}, "POST /predict without X-API-Key")
+        refused(twin, "/predict", {"X-API-Key": "guess"}, "POST /predict with a wrong key")
+
+
+def check_key_accepted(work: Workspace) -> None:
+    """With the right key it predicts, and /health needs no key"""
+    for twin in both_twins(work):
+        answer = twin.post("/predict", json=EXAMPLE_PATIENT, headers={"X-API-Key": KEY})
+        expect_status(twin, answer, 200, "POST /predict with the right key", "let it through")
+        expect_status(
+            twin,
+            twin.get("/health"),
+            200,
+            "GET /health without a key",
+            "leave the paths in OPEN_PATHS open",
+        )
+
+
+def check_is_middleware(work: Workspace) -> None:
+    """A route added later is guarded too: the check is middleware, not in each route"""
+    for twin in both_twins(work, extra_route=True):
+        refused(twin, "/retrain", {}, "a new route, POST /retrain, without a key")
