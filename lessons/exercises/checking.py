@@ -16,6 +16,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from requests import HTTPError
+
 LESSONS_DIR = Path(__file__).resolve().parent.parent
 EXERCISES_DIR = LESSONS_DIR / "exercises"
 SOLUTIONS_DIR = LESSONS_DIR / "solutions"
@@ -188,6 +190,47 @@ def expect_status(twin: Twin, answer: Answer, status: int, request: str, hint: s
             f"the {twin.name} twin answered {request} with {answer.status}, not {status}: {hint}\n"
             f"    its answer: {answer.body[:300].decode(errors='replace')}"
         )
+
+
+# --- `requests`, answered in-process ---------------------------------------------------------
+
+BASE_URL = "http://testserver"
+
+
+class Requests:
+    """`requests`' `get` and `post`, answered by an in-process service instead of the network."""
+
+    def __init__(self, twin) -> None:
+        self.twin = twin
+        self.sent: list[tuple[str, str]] = []
+        self.timeouts: list[float | None] = []
+
+    def _send(self, method: str, url: str, **kwargs):
+        if not url.startswith(BASE_URL):
+            raise NotDone(f"the URL {url!r} should start with the base_url you were given")
+        self.sent.append((method, url))
+        self.timeouts.append(kwargs.pop("timeout", None))  # nothing to wait for in-process
+        return Response(self.twin.request(method, url.removeprefix(BASE_URL), **kwargs))
+
+    def get(self, url: str, **kwargs):
+        return self._send("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs):
+        return self._send("POST", url, **kwargs)
+
+
+class Response:
+    """The parts of a `requests.Response` the exercises use."""
+
+    def __init__(self, answer: Answer) -> None:
+        self.status_code = answer.status
+        self.headers = answer.headers
+        self.content = answer.body
+        self.json = answer.json
+
+    def raise_for_status(self) -> None:
+        if self.status_code >= 400:
+            raise HTTPError(f"{self.status_code} error: {self.content[:200]!r}", response=self)
 
 
 # --- The diabetes model, trained once per process into a temporary folder --------------------

@@ -1,37 +1,6 @@
 """Exercise 01: HTTP calls against both real services, in-process (no server to start)."""
 
-from checking import NotDone, Workspace, call, real_services
-
-BASE_URL = "http://testserver"
-
-
-class Requests:
-    """`requests`' `get` and `post`, answered by an in-process service instead of the network."""
-
-    def __init__(self, twin) -> None:
-        self.twin = twin
-        self.sent: list[tuple[str, str]] = []
-
-    def _send(self, method: str, url: str, **kwargs):
-        if not url.startswith(BASE_URL):
-            raise NotDone(f"the URL {url!r} should start with the base_url you were given")
-        self.sent.append((method, url))
-        kwargs.pop("timeout", None)  # welcome with real requests; nothing to wait for in-process
-        return Response(self.twin.request(method, url.removeprefix(BASE_URL), **kwargs))
-
-    def get(self, url: str, **kwargs):
-        return self._send("GET", url, **kwargs)
-
-    def post(self, url: str, **kwargs):
-        return self._send("POST", url, **kwargs)
-
-
-class Response:
-    def __init__(self, answer) -> None:
-        self.status_code = answer.status
-        self.headers = answer.headers
-        self.content = answer.body
-        self.json = answer.json
+from checking import BASE_URL, NotDone, Requests, Workspace, call, real_services
 
 
 def check_health(work: Workspace) -> None:
