@@ -46,3 +46,19 @@ def test_the_solution_passes(lesson: str) -> None:
     results = run.check_exercise(lesson, solution=True)
     failed = [(check, message) for check, message in results if message is not None]
     assert not failed, f"the solution of exercise {lesson} fails: {failed}"
+
+
+capstone = load(LESSONS / "capstone" / "check.py", "capstone_check")
+
+
+def test_the_capstone_starter_fails() -> None:
+    results = capstone.capstone_results(solution=False)
+    missing = [message for _, message in results if message is not None]
+    assert missing, "the untouched capstone starter passes its contract"
+    assert "Traceback" not in missing[0]
+
+
+def test_the_capstone_solution_passes() -> None:
+    results = capstone.capstone_results(solution=True)
+    failed = [(check, message) for check, message in results if message is not None]
+    assert not failed, f"the capstone's reference solution fails its contract: {failed}"

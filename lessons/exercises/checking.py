@@ -158,6 +158,8 @@ class Twin:
         if self.name == "FastAPI":
             response = self._client.request(method, path, **kwargs)
             return Answer(response.status_code, response.content, lowercase(response.headers))
+        if "content" in kwargs:  # a raw body: httpx calls it content, Werkzeug data
+            kwargs["data"] = kwargs.pop("content")
         response = self._client.open(path, method=method, **kwargs)
         return Answer(response.status_code, response.get_data(), lowercase(response.headers))
 

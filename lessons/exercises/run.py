@@ -9,6 +9,7 @@ import argparse
 import importlib.util
 import sys
 from pathlib import Path
+from types import ModuleType
 
 # Run as a script (`python lessons/exercises/run.py`): the repository root and this folder must be
 # importable, for `shared` and for `checking`.
@@ -31,13 +32,16 @@ def load_checker(lesson: str):
 
 
 def check_exercise(lesson: str, solution: bool = False) -> list[tuple[str, str | None]]:
+    folder = (SOLUTIONS_DIR if solution else EXERCISES_DIR) / lesson
+    workspace = Workspace(folder=folder, given=EXERCISES_DIR / lesson)
+    return run_checks(load_checker(lesson), workspace)
+
+
+def run_checks(checker: ModuleType, workspace: Workspace) -> list[tuple[str, str | None]]:
     """(check's description, None when it passes or what is missing) for every check, in order.
 
     A check that fails stops the ones after it: they build on it (no route, no answer to check).
     """
-    checker = load_checker(lesson)
-    folder = (SOLUTIONS_DIR if solution else EXERCISES_DIR) / lesson
-    workspace = Workspace(folder=folder, given=EXERCISES_DIR / lesson)
     results: list[tuple[str, str | None]] = []
     for name, check in vars(checker).items():
         if not (name.startswith("check_") and callable(check)):
@@ -57,10 +61,9 @@ def check_exercise(lesson: str, solution: bool = False) -> list[tuple[str, str |
     return results
 
 
-def report(lesson: str, solution: bool) -> bool:
-    whose = "the reference solution" if solution else "your work"
-    print(f"Exercise {lesson} ({whose}, lessons/exercises/{lesson}/README.md):")
-    results = check_exercise(lesson, solution)
+def print_report(title: str, results: list[tuple[str, str | None]]) -> bool:
+    """Print one line per check, and what is missing under each that fails; True when all pass."""
+    print(title)
     for description, missing in results:
         if missing is None:
             print(f"  PASS  {description}")
@@ -81,7 +84,9 @@ def main() -> None:
     lesson = (args.lesson or "").zfill(2)
     if lesson not in lessons:
         sys.exit(f"Say which exercise: make exercise N=<number>, one of {', '.join(lessons)}")
-    sys.exit(0 if report(lesson, args.solution) else 1)
+    whose = "the reference solution" if args.solution else "your work"
+    title = f"Exercise {lesson} ({whose}, lessons/exercises/{lesson}/README.md):"
+    sys.exit(0 if print_report(title, check_exercise(lesson, args.solution)) else 1)
 
 
 if __name__ == "__main__":
