@@ -19,7 +19,6 @@ sys.path[:0] = [str(HERE.parent.parent), str(HERE.parent / "exercises")]
 import joblib  # noqa: E402
 from checking import (  # noqa: E402
     SOLUTIONS_DIR,
-    Answer,
     NotDone,
     Twin,
     Workspace,
@@ -61,27 +60,27 @@ def built_twins(folder: Path) -> list[Twin]:
     return twins(*apps)
 
 
-def same_answer(work: Workspace, method: str, path: str, what: str, **kwargs) -> Answer:
-    """Both twins' answer to one request, which must be the same status and the same bytes."""
+def same_answer(
+    work: Workspace, method: str, path: str, what: str, status: int, hint: str, **kwargs
+) -> object:
+    """The JSON both twins answer to one request: the `status` expected, the same bytes."""
     fastapi_twin, flask_twin = both_twins(work)
     first = fastapi_twin.request(method, path, **kwargs)
     second = flask_twin.request(method, path, **kwargs)
-    if (first.status, first.body) != (second.status, second.body):
+    for twin, answer in ((fastapi_twin, first), (flask_twin, second)):
+        if answer.status != status:
+            raise NotDone(
+                f"the {twin.name} twin answers {what} ({method} {path}) with {answer.status}, "
+                f"not {status}: {hint}\n"
+                f"its answer: {answer.body[:300].decode(errors='replace')}"
+            )
+    if first.body != second.body:
         raise NotDone(
             f"the twins answer {what} ({method} {path}) differently:\n"
             f"FastAPI: {first.status} {first.body[:300].decode(errors='replace')}\n"
             f"Flask:   {second.status} {second.body[:300].decode(errors='replace')}"
         )
-    return first
-
-
-def expect(answer: Answer, status: int, what: str, hint: str) -> object:
-    if answer.status != status:
-        raise NotDone(
-            f"{what} is answered {answer.status}, not {status}: {hint}\n"
-            f"its answer: {answer.body[:300].decode(errors='replace')}"
-        )
-    return answer.json()
+    return first.json()
 
 
 def check_training(work: Workspace) -> None:
@@ -102,14 +101,14 @@ def check_training(work: Workspace) -> None:
 
 def check_health_and_ready(work: Workspace) -> None:
     """GET /health is {"status": "ok"}; GET /ready is {"status": "ready", "model_version": ...}"""
-    health = same_answer(work, "GET", "/health", "the liveness probe")
-    if expect(health, 200, "GET /health", "add the route") != {"status": "ok"}:
-        raise NotDone(f'GET /health should answer {{"status": "ok"}}, not {health.json()}')
+    health = same_answer(work, "GET", "/health", "the liveness probe", 200, "add the route")
+    if health != {"status": "ok"}:
+        raise NotDone(f'GET /health should answer {{"status": "ok"}}, not {health}')
     version = json.loads(trained(work.folder).with_suffix(".json").read_text())["version"]
-    ready = same_answer(work, "GET", "/ready", "the readiness probe")
+    ready = same_answer(work, "GET", "/ready", "the readiness probe", 200, "add the route")
     wanted = {"status": "ready", "model_version": version}
-    if expect(ready, 200, "GET /ready", "add the route") != wanted:
-        raise NotDone(f"GET /ready should answer {wanted}, not {ready.json()}")
+    if ready != wanted:
+        raise NotDone(f"GET /ready should answer {wanted}, not {ready}")
 
 
 def expected_prediction(work: Workspace, wine: dict) -> dict:
@@ -134,8 +133,7 @@ def same_prediction(got: object, expected: dict) -> bool:
 
 def check_predict(work: Workspace) -> None:
     """POST /predict answers the class, the probability of each class, and the model version"""
-    answer = same_answer(work, "POST", "/predict", "one wine", json=FIRST_WINE)
-    body = expect(answer, 200, "POST /predict with a valid wine", "add the route")
+    body = same_answer(work, "POST", "/predict", "a wine", 200, "add the route", json=FIRST_WINE)
     expected = expected_prediction(work, FIRST_WINE)
     keys = {"class", "probabilities", "model_version"}
     if not same_prediction(body, expected) or set(body) != keys:
@@ -147,8 +145,15 @@ def check_predict(work: Workspace) -> None:
 
 def check_batch(work: Workspace) -> None:
     """POST /predict/batch answers one prediction per instance, in order"""
-    answer = same_answer(work, "POST", "/predict/batch", "three wines", json={"instances": WINES})
-    body = expect(answer, 200, "POST /predict/batch", "add the route")
+    body = same_answer(
+        work,
+        "POST",
+        "/predict/batch",
+        "three wines",
+        200,
+        "add the route",
+        json={"instances": WINES},
+    )
     predictions = body.get("predictions") if isinstance(body, dict) else None
     if (
         not isinstance(predictions, list)
@@ -177,45 +182,55 @@ BAD_BODIES = {
 def check_bad_input(work: Workspace) -> None:
     """Bad input is a 422 in the contract's shape, naming the field, the same from both"""
     for what, (body, field) in BAD_BODIES.items():
-        answer = same_answer(work, "POST", "/predict", what, json=body)
-        detail = expect(answer, 422, what, "validate with a strict pydantic model").get("detail")
+        hint = "validate with a strict pydantic model (Field(strict=True, ge=0), extra='forbid')"
+        answer = same_answer(work, "POST", "/predict", what, 422, hint, json=body)
+        detail = answer.get("detail")
         if not isinstance(detail, list) or not all(
             isinstance(issue, dict) and set(issue) == {"type", "loc", "msg"} for issue in detail
         ):
             raise NotDone(
                 f'the 422 for {what} should be {{"detail": [{{"type", "loc", "msg"}}, ...]}}: '
-                f"{answer.json()} (shared.errors.validation_error_body makes it)"
+                f"{answer} (shared.errors.validation_error_body makes it)"
             )
         expected_loc = ["body", field] if field else ["body"]
         if expected_loc not in [issue["loc"] for issue in detail]:
             raise NotDone(f"the 422 for {what} should have an issue at {expected_loc}: {detail}")
-    empty = same_answer(work, "POST", "/predict/batch", "an empty batch", json={"instances": []})
-    expect(empty, 422, "a batch of no instances", "instances: Field(min_length=1)")
+    same_answer(
+        work,
+        "POST",
+        "/predict/batch",
+        "an empty batch",
+        422,
+        "instances: Field(min_length=1, max_length=1000)",
+        json={"instances": []},
+    )
 
 
 def check_malformed_json(work: Workspace) -> None:
     """A body that is not JSON is a 400 {"detail": "Request body is not valid JSON"}"""
-    answer = same_answer(
+    body = same_answer(
         work,
         "POST",
         "/predict",
         "a body that is not JSON",
+        400,
+        "see shared.errors.MalformedJSON and MALFORMED_JSON_TYPES",
         content=b"{not json",
         headers={"Content-Type": "application/json"},
     )
-    body = expect(answer, 400, "a body that is not JSON", "see shared.errors.MalformedJSON")
     if body != {"detail": "Request body is not valid JSON"}:
         raise NotDone(f"the 400 should be MalformedJSON().body(), not {body}")
 
 
 def check_unknown_routes(work: Workspace) -> None:
     """Unknown paths are 404 and wrong methods 405, in JSON"""
-    missing = same_answer(work, "GET", "/no-such-path", "an unknown path")
-    if expect(missing, 404, "GET /no-such-path", "") != {"detail": "Not Found"}:
-        raise NotDone(f'a 404 should be {{"detail": "Not Found"}}, not {missing.json()}')
-    wrong = same_answer(work, "GET", "/predict", "a GET of a POST route")
-    if expect(wrong, 405, "GET /predict", "") != {"detail": "Method Not Allowed"}:
-        raise NotDone(f'a 405 should be {{"detail": "Method Not Allowed"}}, not {wrong.json()}')
+    hint = "Flask answers these in HTML: give it an errorhandler(HTTPException)"
+    missing = same_answer(work, "GET", "/no-such-path", "an unknown path", 404, hint)
+    if missing != {"detail": "Not Found"}:
+        raise NotDone(f'a 404 should be {{"detail": "Not Found"}}, not {missing}')
+    wrong = same_answer(work, "GET", "/predict", "a GET of a POST route", 405, hint)
+    if wrong != {"detail": "Method Not Allowed"}:
+        raise NotDone(f'a 405 should be {{"detail": "Method Not Allowed"}}, not {wrong}')
 
 
 def capstone_results(solution: bool = False) -> list[tuple[str, str | None]]:
