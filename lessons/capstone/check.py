@@ -24,9 +24,10 @@ from checking import (  # noqa: E402
     Workspace,
     attribute,
     call,
+    stop_after,
     twins,
 )
-from run import print_report, run_checks  # noqa: E402
+from run import TIME_LIMIT_SECONDS, print_report, run_checks  # noqa: E402
 from sklearn.datasets import load_wine  # noqa: E402
 
 FEATURES = [name.replace("/", "_") for name in load_wine().feature_names]
@@ -242,6 +243,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--solution", action="store_true", help="check the reference solution")
     args = parser.parse_args()
+    stop_after(TIME_LIMIT_SECONDS)
     whose = "the reference solution" if args.solution else "your work"
     title = f"Capstone ({whose}, lessons/capstone/README.md):"
     sys.exit(0 if print_report(title, capstone_results(args.solution)) else 1)

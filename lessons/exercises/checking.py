@@ -6,6 +6,7 @@ A checker (`NN/check.py`) is a list of `check_*` functions, each taking a `Works
 
 import importlib.util
 import os
+import signal
 import sys
 import tempfile
 import traceback
@@ -58,8 +59,9 @@ def _forget_exercise_modules() -> None:
     names (schemas.py), and each check must see the files as they are on disk now."""
     for name, module in list(sys.modules.items()):
         file = Path(getattr(module, "__file__", None) or "/")
-        # The checkers and this module stay: their classes (NotDone) must remain the same ones.
-        if file.is_relative_to(LESSONS_DIR) and file.stem not in ("check", "checking"):
+        # The checkers and this module stay: their classes (NotDone) must remain the same ones;
+        # so do pytest's conftest modules.
+        if file.is_relative_to(LESSONS_DIR) and file.stem not in ("check", "checking", "conftest"):
             del sys.modules[name]
 
 
@@ -118,6 +120,20 @@ def call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         raise
     except Exception as error:
         raise NotDone(f"{function.__name__}() failed: {explain(error)}") from error
+
+
+def stop_after(seconds: int) -> None:
+    """For the command line: code that waits forever becomes a message instead of a frozen
+    terminal. (A signal, so the main thread only: tests do not call it.)"""
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(
+            f"the checks took over {seconds} s: does your code wait for something forever "
+            "(a loop that never ends, input(), a request to a server that is not running)?"
+        )
+
+    signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
 
 
 # --- Twin apps, called in-process -----------------------------------------------------------

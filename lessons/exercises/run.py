@@ -16,7 +16,19 @@ from types import ModuleType
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent.parent), str(HERE)]
 
-from checking import EXERCISES_DIR, SOLUTIONS_DIR, NotDone, Workspace, explain  # noqa: E402
+from checking import (  # noqa: E402
+    EXERCISES_DIR,
+    SOLUTIONS_DIR,
+    NotDone,
+    Workspace,
+    explain,
+    stop_after,
+)
+
+TIME_LIMIT_SECONDS = 120
+
+
+CHECKER_CRASHED = "the check could not run"
 
 
 def lesson_numbers() -> list[str]:
@@ -55,7 +67,7 @@ def run_checks(checker: ModuleType, workspace: Workspace) -> list[tuple[str, str
         except NotDone as missing:
             results.append((description, str(missing)))
         except Exception as error:  # a checker must explain, never dump a traceback
-            results.append((description, f"the check could not run: {explain(error)}"))
+            results.append((description, f"{CHECKER_CRASHED}: {explain(error)}"))
         else:
             results.append((description, None))
     return results
@@ -84,6 +96,7 @@ def main() -> None:
     lesson = (args.lesson or "").zfill(2)
     if lesson not in lessons:
         sys.exit(f"Say which exercise: make exercise N=<number>, one of {', '.join(lessons)}")
+    stop_after(TIME_LIMIT_SECONDS)
     whose = "the reference solution" if args.solution else "your work"
     title = f"Exercise {lesson} ({whose}, lessons/exercises/{lesson}/README.md):"
     sys.exit(0 if print_report(title, check_exercise(lesson, args.solution)) else 1)
