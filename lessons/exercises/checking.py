@@ -156,11 +156,16 @@ class Answer:
             raise NotDone(f"the answer is not JSON: {self.body[:200]!r}") from error
 
 
+_open_twins: list["Twin"] = []
+
+
 class Twin:
     """A FastAPI or Flask app behind one small interface: `twin.post("/predict", json=...)`."""
 
     def __init__(self, name: str, app: Any) -> None:
         self.name = name
+        self.app = app
+        _open_twins.append(self)  # closed by `close_everything` when the checks are done
         if name == "FastAPI":
             from fastapi.testclient import TestClient
 
@@ -190,7 +195,16 @@ class Twin:
 
     def close(self) -> None:
         if self.name == "FastAPI":
-            self._client.__exit__(None, None, None)
+            self._client.__exit__(None, None, None)  # the app's lifespan shuts down
+        elif hasattr(self.app, "extensions") and "store_engine" in self.app.extensions:
+            self.app.extensions["store_engine"].dispose()  # Flask has no shutdown of its own
+
+
+def close_everything() -> None:
+    """Close every app the checks opened, and forget the cached ones: nothing outlives a run."""
+    while _open_twins:
+        _open_twins.pop().close()
+    real_services.cache_clear()
 
 
 def lowercase(headers: Any) -> dict[str, str]:
@@ -256,7 +270,9 @@ class Response:
 
 @cache
 def diabetes_model() -> Path:
-    """A freshly trained artifact and card, so no check depends on `models/` existing."""
+    """A freshly trained artifact and card, so no check depends on `models/` existing.
+
+    It also sets MODEL_PATH, which the students' apps read; `run_checks` puts it back after."""
     from shared.train import train
 
     path = Path(tempfile.mkdtemp(prefix="exercise-model-")) / "diabetes.joblib"

@@ -7,6 +7,7 @@ per check: what passes, and for what fails, what is missing.
 
 import argparse
 import importlib.util
+import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -21,6 +22,7 @@ from checking import (  # noqa: E402
     SOLUTIONS_DIR,
     NotDone,
     Workspace,
+    close_everything,
     explain,
     stop_after,
 )
@@ -54,6 +56,18 @@ def run_checks(checker: ModuleType, workspace: Workspace) -> list[tuple[str, str
 
     A check that fails stops the ones after it: they build on it (no route, no answer to check).
     """
+    model_path = os.environ.get("MODEL_PATH")
+    try:
+        return _run_in_order(checker, workspace)
+    finally:
+        close_everything()
+        if model_path is None:
+            os.environ.pop("MODEL_PATH", None)
+        else:
+            os.environ["MODEL_PATH"] = model_path
+
+
+def _run_in_order(checker: ModuleType, workspace: Workspace) -> list[tuple[str, str | None]]:
     results: list[tuple[str, str | None]] = []
     for name, check in vars(checker).items():
         if not (name.startswith("check_") and callable(check)):
