@@ -62,3 +62,11 @@ def test_the_capstone_solution_passes() -> None:
     results = capstone.capstone_results(solution=True)
     failed = [(check, message) for check, message in results if message is not None]
     assert not failed, f"the capstone's reference solution fails its contract: {failed}"
+
+
+def test_a_file_python_cannot_read_is_named_with_its_line(tmp_path: Path) -> None:
+    (tmp_path / "http_calls.py").write_text("def get_health(http, base_url)\n    return 1\n")
+    checker = run.load_checker("01")
+    workspace = run.Workspace(folder=tmp_path, given=LESSONS / "exercises" / "01")
+    (_, missing), *_ = run.run_checks(checker, workspace)
+    assert missing.startswith("http_calls.py cannot be loaded: Python cannot read line 1"), missing

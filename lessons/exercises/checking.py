@@ -207,6 +207,18 @@ def close_everything() -> None:
     real_services.cache_clear()
 
 
+def build_apps(work: Workspace, *args: Any) -> tuple[Any, Any]:
+    """The exercise's two apps, from `create_app(*args)` in fastapi_app.py and flask_app.py."""
+    return tuple(
+        call(attribute(work.load(name), "create_app", "keep the starter's factory"), *args)
+        for name in ("fastapi_app.py", "flask_app.py")
+    )
+
+
+def build_twins(work: Workspace, *args: Any) -> list[Twin]:
+    return twins(*build_apps(work, *args))
+
+
 def lowercase(headers: Any) -> dict[str, str]:
     """Header names are case-insensitive: one spelling for both frameworks' answers."""
     return {name.lower(): value for name, value in headers.items()}

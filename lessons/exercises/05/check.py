@@ -1,14 +1,10 @@
 """Exercise 05: a new route, GET /features, in both twins, answering the same JSON."""
 
-from checking import NotDone, Workspace, diabetes_predictor, expect_status, twins
+from checking import NotDone, Workspace, build_twins, diabetes_predictor, expect_status
 
 
 def both_twins(work: Workspace):
-    predictor = diabetes_predictor()
-    return twins(
-        work.load("fastapi_app.py").create_app(predictor),
-        work.load("flask_app.py").create_app(predictor),
-    )
+    return build_twins(work, diabetes_predictor())
 
 
 def expected_features() -> list[dict]:

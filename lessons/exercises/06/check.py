@@ -1,15 +1,18 @@
 """Exercise 06: a new field in the schema, and the contract that catches the twin that lags."""
 
-from checking import NotDone, Workspace, diabetes_predictor, expect_status, twins
+from checking import NotDone, Workspace, build_twins, diabetes_predictor, expect_status
 
 from shared.schemas import EXAMPLE_PATIENT
 
+LAGS = {
+    "FastAPI": "It builds its answer from Prediction: add patient_id to Prediction in schemas.py.",
+    "Flask": "It writes its answer by hand, so it lags behind the schema: the contract just "
+    "caught the drift. Make it build its answer from Prediction, as the FastAPI twin does.",
+}
+
 
 def both_twins(work: Workspace):
-    predictor = diabetes_predictor()
-    fastapi_app = work.load("fastapi_app.py").create_app(predictor)
-    flask_app = work.load("flask_app.py").create_app(predictor)
-    return twins(fastapi_app, flask_app)
+    return build_twins(work, diabetes_predictor())
 
 
 def check_accepts_patient_id(work: Workspace) -> None:
@@ -26,10 +29,8 @@ def check_accepts_patient_id(work: Workspace) -> None:
         )
         if answer.json().get("patient_id") != "p-17":
             raise NotDone(
-                f"the {twin.name} twin accepts patient_id but does not answer it back: its "
-                f"answer is {answer.json()}. Add patient_id to Prediction in schemas.py, and make "
-                f"the {twin.name} twin build its answer from Prediction (this is the twin that "
-                "lags behind the schema: the contract just caught it)"
+                f"the {twin.name} twin does not answer patient_id back: {answer.json()}. "
+                + LAGS[twin.name]
             )
 
 

@@ -1,16 +1,12 @@
 """Exercise 09: DELETE on the predictions resource, in both twins."""
 
-from checking import NotDone, Workspace, diabetes_predictor, expect_status, twins
+from checking import NotDone, Workspace, build_twins, diabetes_predictor, expect_status
 
 from shared.schemas import EXAMPLE_PATIENT
 
 
 def both_twins(work: Workspace):
-    predictor = diabetes_predictor()
-    return twins(
-        work.load("fastapi_app.py").create_app(predictor),
-        work.load("flask_app.py").create_app(predictor),
-    )
+    return build_twins(work, diabetes_predictor())
 
 
 def created(twin) -> str:

@@ -1,6 +1,6 @@
 """Exercise 10: a Prometheus counter of predictions, the same in both twins."""
 
-from checking import NotDone, Workspace, diabetes_predictor, expect_status, twins
+from checking import NotDone, Workspace, build_twins, diabetes_predictor, expect_status
 from prometheus_client.parser import text_string_to_metric_families
 
 from shared.schemas import EXAMPLE_PATIENT
@@ -9,11 +9,7 @@ METRIC = "model_predictions"
 
 
 def both_twins(work: Workspace):
-    predictor = diabetes_predictor()
-    return twins(
-        work.load("fastapi_app.py").create_app(predictor),
-        work.load("flask_app.py").create_app(predictor),
-    )
+    return build_twins(work, diabetes_predictor())
 
 
 def counted(twin) -> float | None:

@@ -1,6 +1,6 @@
 """Exercise 13: an API-key check as middleware, guarding every route but /health, in both twins."""
 
-from checking import NotDone, Workspace, diabetes_predictor, expect_status, twins
+from checking import NotDone, Workspace, build_apps, diabetes_predictor, expect_status, twins
 
 from shared.schemas import EXAMPLE_PATIENT
 
@@ -9,9 +9,7 @@ UNAUTHORIZED = {"detail": "Missing or invalid API key"}
 
 
 def both_twins(work: Workspace, extra_route: bool = False):
-    predictor = diabetes_predictor()
-    fastapi_app = work.load("fastapi_app.py").create_app(predictor, KEY)
-    flask_app = work.load("flask_app.py").create_app(predictor, KEY)
+    fastapi_app, flask_app = build_apps(work, diabetes_predictor(), KEY)
     if extra_route:  # a route added later, that the middleware has never heard of
         fastapi_app.post("/retrain")(lambda: {"status": "retraining"})
         flask_app.add_url_rule(
@@ -20,9 +18,11 @@ def both_twins(work: Workspace, extra_route: bool = False):
     return twins(fastapi_app, flask_app)
 
 
-def refused(twin, path: str, headers: dict, request: str) -> None:
+def refused(
+    twin, path: str, headers: dict, request: str, hint: str = "check X-API-Key before routing"
+) -> None:
     answer = twin.post(path, json=EXAMPLE_PATIENT, headers=headers)
-    expect_status(twin, answer, 401, request, "check X-API-Key before the route runs")
+    expect_status(twin, answer, 401, request, hint)
     if answer.json() != UNAUTHORIZED:
         raise NotDone(f"the {twin.name} twin's 401 should be {UNAUTHORIZED}: {answer.json()}")
 
@@ -51,4 +51,11 @@ def check_key_accepted(work: Workspace) -> None:
 def check_is_middleware(work: Workspace) -> None:
     """A route added later is guarded too: the check is middleware, not in each route"""
     for twin in both_twins(work, extra_route=True):
-        refused(twin, "/retrain", {}, "a new route, POST /retrain, without a key")
+        refused(
+            twin,
+            "/retrain",
+            {},
+            "a new route, POST /retrain, without a key",
+            "a check inside each route (or a dependency each route declares) misses a route "
+            "added later; middleware sees every request",
+        )

@@ -4,7 +4,7 @@ import asyncio
 import sys
 
 import httpx2
-from checking import NotDone, Workspace
+from checking import NotDone, Workspace, call
 
 from shared.schemas import EXAMPLE_PATIENT, FEATURES
 
@@ -21,7 +21,7 @@ async def send_together(app) -> list:
 
 def run_together(work: Workspace) -> tuple[list, int]:
     """The answers to 4 requests sent at once, and how many model calls overlapped."""
-    app = work.load("fastapi_app.py").create_app()
+    app = call(work.load("fastapi_app.py").create_app)
     model = sys.modules.get("slow_model")  # the one fastapi_app.py imported
     if model is None:
         raise NotDone("fastapi_app.py should predict with slow_model.predict")

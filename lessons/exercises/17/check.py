@@ -1,6 +1,6 @@
 """Exercise 17: a route ported from FastAPI to Flask, answering the same for every query."""
 
-from checking import NotDone, Workspace, diabetes_predictor, twins
+from checking import NotDone, Workspace, build_twins, diabetes_predictor
 
 QUERIES = {
     "?name=bmi": "a known feature",
@@ -12,11 +12,7 @@ QUERIES = {
 
 
 def both_twins(work: Workspace):
-    predictor = diabetes_predictor()
-    return twins(
-        work.load("fastapi_app.py").create_app(predictor),
-        work.load("flask_app.py").create_app(predictor),
-    )
+    return build_twins(work, diabetes_predictor())
 
 
 def check_route_exists(work: Workspace) -> None:
