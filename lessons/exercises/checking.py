@@ -281,15 +281,20 @@ class Response:
 
 
 @cache
-def diabetes_model() -> Path:
-    """A freshly trained artifact and card, so no check depends on `models/` existing.
-
-    It also sets MODEL_PATH, which the students' apps read; `run_checks` puts it back after."""
+def _trained_diabetes_model() -> Path:
     from shared.train import train
 
     path = Path(tempfile.mkdtemp(prefix="exercise-model-")) / "diabetes.joblib"
     train(path)
-    os.environ["MODEL_PATH"] = str(path)  # for the students' apps that read it, as the lessons do
+    return path
+
+
+def diabetes_model() -> Path:
+    """A freshly trained artifact and card (once per process), so no check depends on `models/`.
+
+    It also sets MODEL_PATH, which the students' apps read; `run_checks` puts it back after."""
+    path = _trained_diabetes_model()
+    os.environ["MODEL_PATH"] = str(path)
     return path
 
 
