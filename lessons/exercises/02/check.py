@@ -2,6 +2,7 @@
 
 import json
 import tempfile
+from functools import cache
 from pathlib import Path
 
 import joblib
@@ -11,6 +12,14 @@ from sklearn.pipeline import Pipeline
 
 from shared.model import file_sha256
 from shared.schemas import EXAMPLE_PATIENT, FEATURES
+
+
+@cache  # this module is loaded afresh for every run, so the cache lasts one run
+def trained(folder: Path) -> tuple[Path, float]:
+    """train_and_save() run once, into a temporary folder: the artifact's path, and the R²."""
+    model_path = Path(tempfile.mkdtemp()) / "model.joblib"
+    work = Workspace(folder=folder, given=Path(__file__).parent)
+    return model_path, call(work.load("my_train.py").train_and_save, model_path)
 
 
 def check_pipeline(work: Workspace) -> None:
@@ -24,8 +33,7 @@ def check_pipeline(work: Workspace) -> None:
 
 def check_saved_artifact(work: Workspace) -> None:
     """train_and_save() writes an artifact joblib can load back, and it predicts"""
-    model_path = Path(tempfile.mkdtemp()) / "model.joblib"
-    r2 = call(work.load("my_train.py").train_and_save, model_path)
+    model_path, r2 = trained(work.folder)
     if not model_path.is_file():
         raise NotDone(f"save() wrote no file at the model_path it was given ({model_path.name})")
     try:
@@ -43,8 +51,7 @@ def check_saved_artifact(work: Workspace) -> None:
 
 def check_card(work: Workspace) -> None:
     """The card beside it names the estimator, its R², and the artifact's SHA-256"""
-    model_path = Path(tempfile.mkdtemp()) / "model.joblib"
-    r2 = call(work.load("my_train.py").train_and_save, model_path)
+    model_path, r2 = trained(work.folder)
     card_path = model_path.with_suffix(".json")
     if not card_path.is_file():
         raise NotDone(f"no card at {card_path.name}: write it beside the artifact, .json suffix")
