@@ -56,6 +56,27 @@ def check_long_patient_id_refused(work: Workspace) -> None:
             raise NotDone(f"the {twin.name} twin's 422 should point at body.patient_id: {where}")
 
 
+def check_ldl_within_tc(work: Workspace) -> None:
+    """Part 2: an LDL above the total cholesterol is a 422 at ["body"] that names both fields"""
+    body = {**EXAMPLE_PATIENT, "tc": 150, "ldl": 200}
+    for twin in both_twins(work):
+        answer = twin.post("/predict", json=body)
+        expect_status(
+            twin,
+            answer,
+            422,
+            "an ldl of 200 with a tc of 150",
+            "LDL is part of the total cholesterol: add a @model_validator(mode='after') to "
+            "PatientRequest that raises ValueError when ldl > tc",
+        )
+        issues = answer.json()["detail"]
+        if not any(i["loc"] == ["body"] and "ldl" in i["msg"] and "tc" in i["msg"] for i in issues):
+            raise NotDone(
+                f"the {twin.name} twin's 422 should have an issue at ['body'] whose message names "
+                f"ldl and tc: {issues}"
+            )
+
+
 def check_same_answer(work: Workspace) -> None:
     """Both twins give the same answer to the same patient"""
     body = {**EXAMPLE_PATIENT, "patient_id": "p-17"}

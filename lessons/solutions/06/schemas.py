@@ -1,6 +1,6 @@
 """The exercise's schema: the project's Patient, plus an optional patient_id (solution)."""
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from shared.schemas import FEATURES, Patient
 
@@ -9,6 +9,13 @@ class PatientRequest(Patient):
     """The body of POST /predict: the ten measurements (inherited) and nothing else."""
 
     patient_id: str | None = Field(default=None, max_length=64)
+
+    @model_validator(mode="after")
+    def ldl_within_tc(self) -> "PatientRequest":
+        # A rule across two fields: it runs once both are valid on their own.
+        if self.ldl > self.tc:
+            raise ValueError("ldl cannot exceed tc (LDL is part of the total cholesterol)")
+        return self
 
 
 class Prediction(BaseModel):
