@@ -59,3 +59,44 @@ def check_is_middleware(work: Workspace) -> None:
             "a check inside each route (or a dependency each route declares) misses a route "
             "added later; middleware sees every request",
         )
+
+
+ADMIN = {"X-API-Key": KEY, "X-Admin-Key": "exercise-13-admin-key"}
+
+
+def check_admin_route(work: Workspace) -> None:
+    """Part 2: POST /admin/reload also needs X-Admin-Key (403 without), and only that route does"""
+    for twin in both_twins(work):
+        for headers, what in (
+            ({"X-API-Key": KEY}, "without"),
+            ({**ADMIN, "X-Admin-Key": "no"}, "with a wrong"),
+        ):
+            answer = twin.post("/admin/reload", headers=headers)
+            expect_status(
+                twin,
+                answer,
+                403,
+                f"POST /admin/reload {what} X-Admin-Key",
+                "guard this one route: FastAPI, a dependency; Flask, a decorator",
+            )
+            if answer.json() != {"detail": "Admin key required"}:
+                raise NotDone(
+                    f"the {twin.name} twin's 403 should be "
+                    f'{{"detail": "Admin key required"}}: {answer.json()}'
+                )
+        answer = twin.post("/admin/reload", headers=ADMIN)
+        expect_status(twin, answer, 200, "POST /admin/reload with both keys", "let it through")
+        refused(
+            twin,
+            "/admin/reload",
+            {"X-Admin-Key": ADMIN["X-Admin-Key"]},
+            "POST /admin/reload with the admin key but no API key",
+        )
+        answer = twin.post("/predict", json=EXAMPLE_PATIENT, headers={"X-API-Key": KEY})
+        expect_status(
+            twin,
+            answer,
+            200,
+            "POST /predict without X-Admin-Key",
+            "only /admin/reload needs the admin key",
+        )

@@ -1,6 +1,9 @@
 """Exercise 13: the FastAPI twin. TODO: an API-key middleware (see README.md)."""
 
-from fastapi import FastAPI, Request  # noqa: F401 (Request: you will use it)
+from typing import Annotated  # noqa: F401 (part 2)
+
+from admin import check_admin_key  # noqa: F401 (part 2)
+from fastapi import Depends, FastAPI, Header, HTTPException, Request  # noqa: F401 (you will use them)
 from fastapi.responses import JSONResponse  # noqa: F401 (you will use it)
 from pydantic import SecretStr
 
@@ -26,5 +29,11 @@ def create_app(predictor: Predictor, api_key: str) -> FastAPI:
     @app.post("/predict")
     def predict(patient: Patient) -> PredictionResponse:
         return predictor.predict_one(patient)
+
+    # TODO (part 2): only an admin may reload. Require X-Admin-Key on this route alone, with a
+    # dependency: @app.post("/admin/reload", dependencies=[Depends(require_admin_key)]).
+    @app.post("/admin/reload")
+    def reload_model() -> dict:
+        return {"status": "reloaded"}
 
     return app

@@ -1,5 +1,8 @@
 """Exercise 13: the Flask twin. TODO: the same API-key check, as a request hook (see README.md)."""
 
+import functools  # noqa: F401 (part 2)
+
+from admin import ADMIN_KEY_HEADER, check_admin_key  # noqa: F401 (part 2)
 from flask import Flask, jsonify, request
 from pydantic import SecretStr, ValidationError
 
@@ -30,5 +33,11 @@ def create_app(predictor: Predictor, api_key: str) -> Flask:
         except ValidationError as error:
             return jsonify(validation_error_body(error.errors(), ("body",))), 422
         return jsonify(predictor.predict_one(patient).model_dump())
+
+    # TODO (part 2): only an admin may reload. Require X-Admin-Key on this route alone, with a
+    # decorator of your own (@admin_only, under @app.post) that answers 403 when it is wrong.
+    @app.post("/admin/reload")
+    def reload_model():
+        return jsonify({"status": "reloaded"})
 
     return app

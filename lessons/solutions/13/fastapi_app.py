@@ -1,6 +1,9 @@
 """Exercise 13, solved: the FastAPI twin guarded by an API-key middleware."""
 
-from fastapi import FastAPI, Request
+from typing import Annotated
+
+from admin import check_admin_key
+from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import SecretStr
 
@@ -10,6 +13,13 @@ from shared.schemas import Patient, PredictionResponse
 from shared.security import API_KEY_HEADER, check_api_key
 
 OPEN_PATHS = {"/health"}  # what a load balancer probes without a key
+
+
+def require_admin_key(x_admin_key: Annotated[str | None, Header()] = None) -> None:
+    """A dependency: only the routes that declare it need the admin key. (Header() reads
+    X-Admin-Key: FastAPI turns the parameter's underscores into dashes.)"""
+    if not check_admin_key(x_admin_key):
+        raise HTTPException(status_code=403, detail="Admin key required")
 
 
 def create_app(predictor: Predictor, api_key: str) -> FastAPI:
@@ -34,5 +44,9 @@ def create_app(predictor: Predictor, api_key: str) -> FastAPI:
     @app.post("/predict")
     def predict(patient: Patient) -> PredictionResponse:
         return predictor.predict_one(patient)
+
+    @app.post("/admin/reload", dependencies=[Depends(require_admin_key)])
+    def reload_model() -> dict:
+        return {"status": "reloaded"}
 
     return app

@@ -1,5 +1,8 @@
 """Exercise 13, solved: the Flask twin guarded by an API-key request hook."""
 
+import functools
+
+from admin import ADMIN_KEY_HEADER, check_admin_key
 from flask import Flask, jsonify, request
 from pydantic import SecretStr, ValidationError
 
@@ -9,6 +12,18 @@ from shared.schemas import Patient
 from shared.security import API_KEY_HEADER, check_api_key
 
 OPEN_PATHS = {"/health"}  # what a load balancer probes without a key
+
+
+def admin_only(route):
+    """Flask's counterpart of a dependency on one route: a decorator that runs before it."""
+
+    @functools.wraps(route)
+    def guarded(*args, **kwargs):
+        if not check_admin_key(request.headers.get(ADMIN_KEY_HEADER)):
+            return jsonify({"detail": "Admin key required"}), 403
+        return route(*args, **kwargs)
+
+    return guarded
 
 
 def create_app(predictor: Predictor, api_key: str) -> Flask:
@@ -37,5 +52,10 @@ def create_app(predictor: Predictor, api_key: str) -> Flask:
         except ValidationError as error:
             return jsonify(validation_error_body(error.errors(), ("body",))), 422
         return jsonify(predictor.predict_one(patient).model_dump())
+
+    @app.post("/admin/reload")
+    @admin_only
+    def reload_model():
+        return jsonify({"status": "reloaded"})
 
     return app
