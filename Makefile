@@ -170,6 +170,16 @@ audit: $(STAMP) ## pip-audit: known vulnerabilities in the pinned dependencies (
 		--progress-spinner off || { echo "make audit: NOT CLEAN: a known vulnerability, or a \
 	package the vulnerability service (PyPI's JSON API) could not look up: see above"; exit 1; }
 
+# Exercises and the capstone (lessons/exercises/README.md): each checker runs in-process, in
+# seconds; tests/test_exercises.py runs every one on its starter (must fail) and solution (must pass).
+.PHONY: exercise capstone
+
+exercise: $(STAMP) ## check your exercise: N=06 (SOLUTION=1 checks the reference solution)
+	@$(BIN)/python lessons/exercises/run.py $(N) $(if $(SOLUTION),--solution)
+
+capstone: $(STAMP) ## check your capstone (SOLUTION=1 checks the reference solution)
+	@$(BIN)/python lessons/capstone/check.py $(if $(SOLUTION),--solution)
+
 lock: ## re-pin every transitive dependency into constraints.txt from a fresh environment
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet --upgrade pip

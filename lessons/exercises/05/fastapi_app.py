@@ -1,0 +1,20 @@
+"""Exercise 05: the FastAPI twin. TODO: add GET /features (see README.md)."""
+
+from fastapi import FastAPI
+
+from shared.model import Predictor
+from shared.schemas import Patient, PredictionResponse
+
+
+def create_app(predictor: Predictor) -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/health")
+    def health() -> dict:
+        return {"status": "ok"}
+
+    @app.post("/predict")
+    def predict(patient: Patient) -> PredictionResponse:
+        return predictor.predict_one(patient)
+
+    return app

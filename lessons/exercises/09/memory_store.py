@@ -1,0 +1,26 @@
+"""Exercise 09 (given, do not edit): predictions kept in a dict, for the twins to share."""
+
+from itertools import count
+
+from shared.errors import PredictionNotFound
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self._records: dict[int, dict] = {}
+        self._ids = count(1)
+
+    def add(self, prediction: float) -> dict:
+        record = {"id": next(self._ids), "prediction": prediction}
+        self._records[record["id"]] = record
+        return record
+
+    def get(self, prediction_id: int) -> dict:
+        if prediction_id not in self._records:
+            raise PredictionNotFound()
+        return self._records[prediction_id]
+
+    def delete(self, prediction_id: int) -> None:
+        """Remove a record; PredictionNotFound (404) when there is none."""
+        if self._records.pop(prediction_id, None) is None:
+            raise PredictionNotFound()

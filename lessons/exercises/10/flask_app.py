@@ -1,0 +1,31 @@
+"""Exercise 10: the Flask twin. TODO: count predictions in a metric (see README.md)."""
+
+from flask import Flask, Response, jsonify, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, generate_latest
+from pydantic import ValidationError
+
+from shared.errors import validation_error_body
+from shared.model import Predictor
+from shared.schemas import Patient
+
+
+def create_app(predictor: Predictor) -> Flask:
+    app = Flask(__name__)
+    # One registry per app: two apps in one process would otherwise share (and clash on) metrics.
+    registry = CollectorRegistry()
+    model_loaded = Gauge("model_loaded", "1 when the model is loaded", registry=registry)
+    model_loaded.set(1)
+
+    @app.post("/predict")
+    def predict():
+        try:
+            patient = Patient.model_validate(request.get_json())
+        except ValidationError as error:
+            return jsonify(validation_error_body(error.errors(), ("body",))), 422
+        return jsonify(predictor.predict_one(patient).model_dump())
+
+    @app.get("/metrics")
+    def metrics():
+        return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
+
+    return app

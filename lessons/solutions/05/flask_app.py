@@ -1,0 +1,34 @@
+"""Exercise 05, solved: the Flask twin with GET /features."""
+
+from flask import Flask, jsonify, request
+from pydantic import ValidationError
+
+from shared.errors import validation_error_body
+from shared.model import Predictor
+from shared.schemas import FeatureInfo, Patient
+
+
+def feature_range(feature: FeatureInfo) -> dict:
+    return feature.model_dump(include={"name", "train_min", "train_max"})
+
+
+def create_app(predictor: Predictor) -> Flask:
+    app = Flask(__name__)
+
+    @app.get("/health")
+    def health():
+        return jsonify({"status": "ok"})
+
+    @app.post("/predict")
+    def predict():
+        try:
+            patient = Patient.model_validate(request.get_json())
+        except ValidationError as error:
+            return jsonify(validation_error_body(error.errors(), ("body",))), 422
+        return jsonify(predictor.predict_one(patient).model_dump())
+
+    @app.get("/features")
+    def features():
+        return jsonify({"features": [feature_range(f) for f in predictor.card.features]})
+
+    return app

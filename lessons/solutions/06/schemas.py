@@ -1,0 +1,28 @@
+"""The exercise's schema: the project's Patient, plus an optional patient_id (solution)."""
+
+from pydantic import BaseModel, Field, model_validator
+
+from shared.schemas import FEATURES, Patient
+
+
+class PatientRequest(Patient):
+    """The body of POST /predict: the ten measurements (inherited) and nothing else."""
+
+    patient_id: str | None = Field(default=None, max_length=64)
+
+    @model_validator(mode="after")
+    def ldl_within_tc(self) -> "PatientRequest":
+        # A rule across two fields: it runs once both are valid on their own.
+        if self.ldl > self.tc:
+            raise ValueError("ldl cannot exceed tc (LDL is part of the total cholesterol)")
+        return self
+
+
+class Prediction(BaseModel):
+    prediction: float
+    patient_id: str | None = None
+
+
+def echoed_fields(patient: PatientRequest) -> dict:
+    """The request's fields that are not measurements: the client's own, answered back as sent."""
+    return patient.model_dump(exclude=set(FEATURES))

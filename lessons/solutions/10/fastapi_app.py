@@ -1,0 +1,34 @@
+"""Exercise 10, solved: the FastAPI twin counts its predictions."""
+
+from fastapi import FastAPI, Response
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    generate_latest,
+)
+
+from shared.model import Predictor
+from shared.schemas import Patient, PredictionResponse
+
+
+def create_app(predictor: Predictor) -> FastAPI:
+    app = FastAPI()
+    # One registry per app: two apps in one process would otherwise share (and clash on) metrics.
+    registry = CollectorRegistry()
+    model_loaded = Gauge("model_loaded", "1 when the model is loaded", registry=registry)
+    model_loaded.set(1)
+    predictions = Counter("model_predictions", "Predictions made", registry=registry)
+
+    @app.post("/predict")
+    def predict(patient: Patient) -> PredictionResponse:
+        result = predictor.predict_one(patient)
+        predictions.inc()  # after the model answered: a refused or failed request is not counted
+        return result
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    return app
