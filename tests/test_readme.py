@@ -41,7 +41,13 @@ def test_curl_answers_shown_are_the_real_ones(live_servers):
     base_url = live_servers["fastapi"].base_url
     for line in curl_lines():
         answer = run_curl(line, base_url)
-        assert answer[:40] in shown, answer
+        assert to_nine_digits(answer)[:40] in to_nine_digits(shown), answer
+
+
+def to_nine_digits(text: str) -> str:
+    """Floats rounded to 9 significant digits: the last bits of a prediction depend on the
+    machine's BLAS kernel, so the README's answer and this machine's agree to about 1e-15."""
+    return re.sub(r"\d+\.\d+", lambda number: f"{float(number.group()):.9g}", text)
 
 
 def test_every_setting_is_documented():
