@@ -9,7 +9,7 @@ from fastapi.staticfiles import StaticFiles
 
 from fastapi_service.cors import ContractCORSMiddleware
 from fastapi_service.errors import register_error_handlers
-from fastapi_service.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from fastapi_service.middleware import RequestContextMiddleware, RequestLimitsMiddleware
 from fastapi_service.openapi import ContractApp, operation_id
 from fastapi_service.predictions import router as predictions_router
 from fastapi_service.responses import JSONResponse
@@ -96,6 +96,6 @@ def create_app(
             allow_headers=CORS_REQUEST_HEADERS,
             expose_headers=CORS_EXPOSED_HEADERS,
         )
-    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestLimitsMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)  # added last: outermost, so it sees every answer
     return app

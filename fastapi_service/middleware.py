@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: body size limit, and request id, access log and metrics for every request.
+"""Pure ASGI middleware: the request limits, and request id, access log and metrics for every
+request.
 
 Pure ASGI (not `BaseHTTPMiddleware`) because it wraps the app without copying each request into a
 new task: it is the cheaper of the two, and it sees every response, errors included.
@@ -82,7 +83,7 @@ class RequestContextMiddleware:
             record_metrics(scope, status, started)
 
 
-class BodySizeLimitMiddleware:
+class RequestLimitsMiddleware:
     """Refuse a URL or headers over the limits (414, 431), then a body over the limit (413): at
     once when Content-Length says so, else while it streams.
 

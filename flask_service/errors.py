@@ -60,7 +60,7 @@ def handle_http_error(error: HTTPException) -> Response:
 
 
 def handle_unexpected_error(error: Exception) -> Response:
-    logger.exception("unhandled error", exc_info=error)
+    logger.exception("unhandled error on %s %s", request.method, request.path, exc_info=error)
     return error_response(ServiceError())
 
 
