@@ -103,8 +103,6 @@ class ServiceMetrics:
     request-context middleware, and serve `render()` at `GET /metrics`."""
 
     def __init__(self) -> None:
-        if multiprocess_dir() is not None:
-            remove_stale_multiprocess_dirs(multiprocess_dir())
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "http_requests_total",
@@ -133,6 +131,8 @@ class ServiceMetrics:
             registry=self.registry,
             multiprocess_mode="livemax",  # live workers report it; gunicorn's hook drops dead ones
         )
+        if multiprocess_dir() is not None:
+            remove_stale_multiprocess_dirs(multiprocess_dir())
 
     def observe_request(
         self,

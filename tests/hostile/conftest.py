@@ -26,7 +26,7 @@ class Scale:
 
 SCALES = {
     "short": Scale(
-        stalled_clients=24, probe_requests=20, store_requests=150, store_threads=50, amplifiers=2
+        stalled_clients=24, probe_requests=20, store_requests=300, store_threads=100, amplifiers=2
     ),
     "full": Scale(
         stalled_clients=100,
