@@ -17,6 +17,9 @@ PALETTE = {
     "seed-flask-dev": "#c7d2fe",
     "bare-asgi": "#a3a3a3",
     "bare-wsgi": "#d4d4d4",
+    "mlserver": "#f59e0b",
+    "mlserver-batched": "#fbbf24",
+    "kserve": "#a855f7",
 }
 SERIES_COLORS = ["#0f766e", "#f59e0b", "#dc2626"]
 WIDTH, LABEL_WIDTH, ROW, PAD = 760, 130, 26, 30
@@ -173,6 +176,13 @@ def sections(summary: dict) -> list[tuple[str, str]]:
             (
                 "Throughput over time at saturation (last round, per half second), req/s",
                 line_chart(history_series(summary, "saturation", 1), "req/s"),
+            )
+        )
+    if "v2" in by_scenario:
+        found.append(
+            (
+                "V2 inference at saturation (one row, JSON tensor), req/s: ours and the peers",
+                throughput_chart(by_scenario["v2"]),
             )
         )
     if "latency" in by_scenario:

@@ -18,7 +18,7 @@ import gevent
 import psutil
 from locust import FastHttpUser, constant_throughput, events, task
 
-from benchmarks.payloads import JSON_HEADERS, PATIENT_JSON, batch_json
+from benchmarks.payloads import JSON_HEADERS, PATIENT_JSON, V2_INFER_PATH, V2_JSON, batch_json
 
 
 @events.init_command_line_parser.add_listener
@@ -121,6 +121,15 @@ class PredictUser(FastHttpUser):
     @task
     def predict(self) -> None:
         self.client.post("/predict", data=PATIENT_JSON, headers=JSON_HEADERS)
+
+
+class V2User(FastHttpUser):
+    """Saturation on the Open Inference Protocol: one row as a V2 JSON tensor, the request every
+    V2 server takes (ours, MLServer, KServe), so all of them are measured on the same body."""
+
+    @task
+    def infer(self) -> None:
+        self.client.post(V2_INFER_PATH, data=V2_JSON, headers=JSON_HEADERS)
 
 
 class LatencyUser(FastHttpUser):

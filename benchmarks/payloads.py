@@ -26,3 +26,30 @@ def wrk_script() -> str:
         f"wrk.body = {json.dumps(PATIENT_JSON)}\n"
         'wrk.headers["Content-Type"] = "application/json"\n'
     )
+
+
+# The Open Inference Protocol (V2) request every V2 server takes, ours and the peers' (MLServer,
+# KServe): one FP64 tensor of shape [1, 10], the same patient in the model card's column order.
+MODEL_NAME = "diabetes-progression"  # shared.train.MODEL_NAME, not imported: it loads sklearn
+V2_INFER_PATH = f"/v2/models/{MODEL_NAME}/infer"
+V2_JSON = json.dumps(
+    {
+        "inputs": [
+            {
+                "name": "patients",
+                "shape": [1, len(PATIENT)],
+                "datatype": "FP64",
+                "data": list(PATIENT.values()),
+            }
+        ]
+    }
+)
+
+
+def wrk_v2_script() -> str:
+    """wrk's Lua script for V2 inference: POST the same tensor, as V2User does."""
+    return (
+        'wrk.method = "POST"\n'
+        f"wrk.body = {json.dumps(V2_JSON)}\n"
+        'wrk.headers["Content-Type"] = "application/json"\n'
+    )

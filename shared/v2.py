@@ -274,16 +274,37 @@ class EncodedResponse:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def infer(
+@dataclass
+class DecodedInference:
+    """A checked inference request, ready to predict: the model it names and the rows it holds."""
+
+    predictor: Predictor
+    request: InferenceRequest
+    patients: list[Patient]
+    binary_output: bool
+
+    def encode(self, predictions: list[float]) -> EncodedResponse:
+        return encode_response(self.predictor, self.request, predictions, self.binary_output)
+
+
+def decode_inference(
     predictor: Predictor | None, name: str, version: str | None, raw: RawRequest
-) -> EncodedResponse:
-    """One V2 inference, from the raw request body to the raw response body."""
+) -> DecodedInference:
+    """Everything of an inference but the prediction: a service that batches predictions (the
+    FastAPI service's micro-batcher) predicts in between, then calls `encode`."""
     predictor = served_model(predictor, name, version)
     request, arrays = decode_request(raw)
     binary_output = wants_binary_output(request)
     patients = patients_from_tensors(request.inputs, arrays)
-    predictions = predictor.predict_batch(patients).predictions
-    return encode_response(predictor, request, predictions, binary_output)
+    return DecodedInference(predictor, request, patients, binary_output)
+
+
+def infer(
+    predictor: Predictor | None, name: str, version: str | None, raw: RawRequest
+) -> EncodedResponse:
+    """One V2 inference, from the raw request body to the raw response body."""
+    decoded = decode_inference(predictor, name, version, raw)
+    return decoded.encode(decoded.predictor.predict_batch(decoded.patients).predictions)
 
 
 def decode_request(raw: RawRequest) -> tuple[InferenceRequest, dict[str, np.ndarray]]:
