@@ -69,7 +69,16 @@ def serve_kserve(port: int, workers: int) -> None:
     for a model it has no runtime for. Imported here: only the kserve environment has it."""
     import joblib
     import numpy as np
+    import uvicorn
     from kserve import InferOutput, InferRequest, InferResponse, Model, ModelServer
+
+    class LoopbackConfig(uvicorn.Config):
+        """KServe hard-codes host 0.0.0.0; the benchmark stays on loopback, as every server."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **{**kwargs, "host": "127.0.0.1"})
+
+    uvicorn.Config = LoopbackConfig
 
     class DiabetesModel(Model):
         def __init__(self) -> None:
