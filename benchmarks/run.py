@@ -230,9 +230,7 @@ def invalid_reason(step: Step, result: dict, args: argparse.Namespace) -> str:
     """Why this figure does not measure the server, or "" when it does."""
     if result["locust_cpu_percent"] > args.max_locust_cpu:
         return f"locust saturated its core ({result['locust_cpu_percent']:.0f} % CPU)"
-    if result["requests"] == 0:
-        return "no request was answered within the measurement"
-    if result["failures"] > 0.01 * result["requests"]:
+    if result["requests"] == 0 or result["failures"] > 0.01 * result["requests"]:
         return f"{result['failures']} of {result['requests']} requests failed"
     if step.scenario == "latency" and result["rps"] < 0.9 * args.rate:
         return f"offered {args.rate:g} req/s not reached: the server saturated"
