@@ -121,11 +121,14 @@ $(PEERS_DIR)/%/.installed: benchmarks/peers/%.txt
 
 PEERS_ROUNDS ?= 3
 PEERS_DURATION ?= 5
+NOTE ?=
 
+# NOTE="..." adds a line to the summary: what else the machine was doing, say.
 bench-peers: $(MODEL) $(PEER_STAMPS) ## our services beside MLServer and KServe, V2 inference (~6 min)
 	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds $(PEERS_ROUNDS) \
 		--duration $(PEERS_DURATION) --wrk-duration 3 --scenarios saturation,v2 \
-		--baselines seed-fastapi,seed-flask --peers mlserver,mlserver-batched,kserve
+		--baselines seed-fastapi,seed-flask --peers mlserver,mlserver-batched,kserve \
+		$(if $(NOTE),--note "$(NOTE)")
 
 bench-quick: $(MODEL) ## a one-round benchmark, under a minute
 	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 1 --duration 2 \
