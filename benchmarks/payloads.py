@@ -5,6 +5,7 @@ the runner must not import it.
 """
 
 import json
+import struct
 
 from shared.schemas import EXAMPLE_PATIENT
 
@@ -53,3 +54,22 @@ def wrk_v2_script() -> str:
         f"wrk.body = {json.dumps(V2_JSON)}\n"
         'wrk.headers["Content-Type"] = "application/json"\n'
     )
+
+
+def v2_binary_body(rows: int) -> tuple[bytes, dict[str, str]]:
+    """A V2 request of `rows` patients with the binary tensor extension, in and out: the JSON
+    part names the tensor and its byte size, raw little-endian FP64 values follow it, and the
+    answer's predictions come back as raw bytes too. The body and its headers."""
+    values = struct.pack(f"<{rows * len(PATIENT)}d", *list(PATIENT.values()) * rows)
+    tensor = {"name": "patients", "shape": [rows, len(PATIENT)], "datatype": "FP64"}
+    header = json.dumps(
+        {
+            "inputs": [{**tensor, "parameters": {"binary_data_size": len(values)}}],
+            "outputs": [{"name": "prediction", "parameters": {"binary_data": True}}],
+        }
+    ).encode()
+    headers = {
+        "Content-Type": "application/octet-stream",
+        "Inference-Header-Content-Length": str(len(header)),
+    }
+    return header + values, headers

@@ -32,6 +32,7 @@ PEER_PAIRS = (
 V2_TO_PREDICT = (("fastapi", "fastapi"), ("flask", "flask"))
 REFERENCE = "seed-fastapi"
 SATURATION = ("saturation", 0)
+BULK_ROUTES = {"batch": "/predict/batch, JSON", "v2-binary": "V2 infer, binary tensors"}
 # The server's CPU time per request: it drifts less than req/s when neighbours take CPU time.
 CPU_PER_REQUEST = (
     "server_cpu_ms_per_request"  # every saturation figure is also given as a multiple of this one
@@ -96,7 +97,10 @@ def round_ratios(
             by_round.setdefault(row["round"], {})[(*scenario, row["target"])] = row[metric]
     found = []
     for _, figures in sorted(by_round.items()):
-        top, bottom = figures.get((*key, numerator)), figures.get((*denominator_key, denominator))
+        top, bottom = (
+            figures.get((*key, numerator)),
+            figures.get((*denominator_key, denominator)),
+        )
         if top and bottom:
             found.append(top / bottom)
     return found
@@ -271,12 +275,27 @@ def tables(summary: dict) -> list[tuple[str, list[str], list[list[str]]]]:
             f"({config['latency_users']} users), below saturation"
         )
         found.append((title, header, rows))
-    if "batch" in by_scenario:
-        header = ["service", "rows/request", "req/s", "rows/s", "p50 ms", "p99 ms", "errors"]
-        header += ["locust CPU % (max)", "valid"]
+    bulk = by_scenario.get("batch", []) + by_scenario.get("v2-binary", [])
+    if bulk:
+        header = [
+            "service",
+            "route",
+            "rows/request",
+            "req/s",
+            "rows/s",
+            "p50 ms",
+            "p99 ms",
+        ]
+        header += [
+            "errors",
+            "locust CPU % (max)",
+            "rows/s × seed-fastapi req/s",
+            "valid",
+        ]
         rows = [
             [
                 item["target"],
+                BULK_ROUTES[item["scenario"]],
                 str(item["batch_size"]),
                 number(item["rps"]),
                 number(item["rows_per_s"]),
@@ -284,11 +303,15 @@ def tables(summary: dict) -> list[tuple[str, list[str], list[list[str]]]]:
                 number(item["p99_ms"]),
                 str(item["failures"]),
                 number(item["locust_cpu_max"]),
+                number(item["x_seed_fastapi"] and item["x_seed_fastapi"] * item["batch_size"]),
                 validity(item),
             ]
-            for item in sorted(by_scenario["batch"], key=lambda i: (i["batch_size"], i["target"]))
+            for item in sorted(bulk, key=lambda i: (i["batch_size"], i["scenario"], i["target"]))
         ]
-        title = "POST /predict/batch, saturation (users: ~1,000 rows in flight, 2 at least)"
+        title = (
+            "Bulk scoring at saturation (users: ~1,000 rows in flight, 2 at least); rows/s "
+            "against the seed's single-row /predict of the same round"
+        )
         found.append((title, header, rows))
     if "mixed" in by_scenario:
         header = ["service", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "valid"]

@@ -48,7 +48,7 @@ from benchmarks.targets import (
 )
 from shared.settings import PROJECT_ROOT
 
-SCENARIOS = ("saturation", "v2", "latency", "batch", "mixed")
+SCENARIOS = ("saturation", "v2", "latency", "batch", "v2-binary", "mixed")
 PREDICTIONS_PATH = "/predictions"
 
 
@@ -105,10 +105,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per server")
     parser.add_argument(
-        "--wrk-duration", type=float, default=3, help="seconds of wrk cross-check; 0 skips it"
+        "--wrk-duration",
+        type=float,
+        default=3,
+        help="seconds of wrk cross-check; 0 skips it",
     )
     parser.add_argument(
-        "--max-locust-cpu", type=float, default=90, help="above this %% a result is invalid"
+        "--max-locust-cpu",
+        type=float,
+        default=90,
+        help="above this %% a result is invalid",
     )
     parser.add_argument("--log-level", default="INFO", help="LOG_LEVEL given to the services")
     parser.add_argument(
@@ -127,7 +133,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="a line for the summary's notes, e.g. what else ran on the machine; repeatable",
     )
     parser.add_argument(
-        "--output", type=Path, default=PROJECT_ROOT / "benchmarks" / "results", help="parent folder"
+        "--output",
+        type=Path,
+        default=PROJECT_ROOT / "benchmarks" / "results",
+        help="parent folder",
     )
     return parser.parse_args(argv)
 
@@ -154,6 +163,9 @@ def plan(args: argparse.Namespace, mixed_ok: list[str]) -> list[Step]:
             elif scenario == "batch":
                 for size in args.batch_sizes:
                     steps += [Step(round_number, "batch", name, size) for name in args.services]
+            elif scenario == "v2-binary":  # bulk only: the largest batch size
+                size = max(args.batch_sizes)
+                steps += [Step(round_number, "v2-binary", name, size) for name in args.services]
             else:
                 steps += [Step(round_number, "mixed", name) for name in mixed_ok]
     return steps
@@ -164,12 +176,13 @@ def load_for(step: Step, args: argparse.Namespace) -> Load:
         per_user = args.rate / args.latency_users
         options = ["--rate-per-user", f"{per_user:g}"]
         return Load(args.duration, args.latency_users, "LatencyUser", options)
-    if step.scenario == "batch":
+    if step.scenario in ("batch", "v2-binary"):
         # About 1,000 rows in flight, at least 2 requests (one served, one waiting): with 30
         # users of 1,000 rows, the requests cut off when the time is up would weigh too much.
         users = max(2, min(args.users, 1000 // step.batch_size))
         options = ["--batch-size", str(step.batch_size)]
-        return Load(args.duration, users, "BatchUser", options)
+        user_class = "BatchUser" if step.scenario == "batch" else "V2BinaryUser"
+        return Load(args.duration, users, user_class, options)
     user_class = {"mixed": "MixedUser", "v2": "V2User"}.get(step.scenario, "PredictUser")
     return Load(args.duration, args.users, user_class)
 
@@ -265,7 +278,13 @@ def run_ui(args: argparse.Namespace, run_dir: Path, cpus: tuple | None) -> None:
     try:
         server.wait_ready()
         command = [str(LOCUST), "-f", str(LOCUSTFILE), "--class-picker", "--host"]
-        command += [server.base_url, "--web-host", "127.0.0.1", "--web-port", str(args.ui_port)]
+        command += [
+            server.base_url,
+            "--web-host",
+            "127.0.0.1",
+            "--web-port",
+            str(args.ui_port),
+        ]
         print(f"{args.services[0]} on {server.base_url}; locust: http://127.0.0.1:{args.ui_port}")
         print("Ctrl-C stops both.")
         locust = subprocess.Popen(pinned(command, load_cpus), cwd=PROJECT_ROOT)
@@ -348,7 +367,11 @@ def main(argv: list[str] | None = None) -> Path:
             if use_wrk and step.scenario in saturating:
                 wrk_load = Load(args.wrk_duration, args.users, "wrk")
                 result |= run_wrk(step, wrk_load, server, run_dir / "locust", load_cpus)
-            result |= {"round": step.round, "scenario": step.scenario, "target": step.target}
+            result |= {
+                "round": step.round,
+                "scenario": step.scenario,
+                "target": step.target,
+            }
             result |= {"batch_size": step.batch_size, "label": step.label}
             result["invalid"] = invalid_reason(step, result, args)
             results.append(result)
