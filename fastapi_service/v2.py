@@ -137,9 +137,9 @@ async def answer_inference(
     )
     decoded = v2.decode_inference(predictor, name, version, raw)
     batcher = request.app.state.batcher
-    if len(decoded.patients) == 1 and batcher is not None:
-        predictions = [(await batcher.predict_one(decoded.patients[0])).prediction]
+    if len(decoded.rows) == 1 and batcher is not None:
+        predictions = [(await batcher.predict_one(decoded.patients()[0])).prediction]
     else:
-        predictions = decoded.predictor.predict_batch(decoded.patients).predictions
+        predictions = decoded.predictor.predict_rows(decoded.rows).predictions
     encoded = decoded.encode(predictions)
     return Response(encoded.body, media_type=encoded.content_type, headers=encoded.headers)

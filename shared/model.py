@@ -111,7 +111,10 @@ class Predictor:
         )
 
     def predict_batch(self, patients: list[Patient]) -> BatchPredictionResponse:
-        rows = np.array([feature_values(patient) for patient in patients])
+        return self.predict_rows(np.array([feature_values(patient) for patient in patients]))
+
+    def predict_rows(self, rows: np.ndarray) -> BatchPredictionResponse:
+        """Rows of features already checked against the schema, shape (N, 10), in FEATURES order."""
         # The schema has already refused non-finite numbers and the pipeline's parameters were
         # checked when it was fitted: scikit-learn may skip both checks (about 10 % of a call).
         with sklearn.config_context(assume_finite=True, skip_parameter_validation=True):
