@@ -149,8 +149,9 @@ def free_port() -> int:
 
 def plan(args: argparse.Namespace, mixed_ok: list[str]) -> list[Step]:
     """Rounds outermost, then scenarios, then targets: the two services are measured one right
-    after the other, so both see the same state of the machine. The baselines answer only
-    /predict, the peers only V2 inference: the v2 scenario has the services and the peers."""
+    after the other, so both see the same state of the machine."""
+    # The baselines answer only /predict, the peers only V2 inference: the v2 scenario has the
+    # services and the peers, the others the services and the baselines.
     targets = [*args.services, *args.baselines]
     steps = []
     for round_number in range(1, args.rounds + 1):
