@@ -97,7 +97,7 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 BENCH_WORKERS ?= 1
 SERVICE ?= fastapi
 
-bench: $(MODEL) ## load-test both services and the baselines with locust (~5 min)
+bench: $(MODEL) ## load-test both services and the baselines with locust (~6 min)
 	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 3 --duration 3 \
 		--wrk-duration 2
 
