@@ -30,7 +30,7 @@ FLASK_SERVER = $(METRICS_DIR) exec $(BIN)/gunicorn 'flask_service.app:create_app
 .PHONY: help install train run-fastapi run-flask dev-fastapi dev-flask test test-fast lint format lock clean
 .PHONY: lesson mermaid-cli
 .PHONY: test-browser test-postgres lint-openapi openapi-snapshot
-.PHONY: bench bench-quick bench-ui bench-async
+.PHONY: bench bench-quick bench-ui bench-async bench-peers
 .PHONY: fuzz soak audit
 
 help: ## list the targets
@@ -137,7 +137,7 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 BENCH_WORKERS ?= 1
 SERVICE ?= fastapi
 
-bench: $(MODEL) ## load-test both services and the baselines with locust (~5 min)
+bench: $(MODEL) ## load-test both services and the baselines with locust (~6 min)
 	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 3 --duration 3 \
 		--wrk-duration 2
 
@@ -145,6 +145,30 @@ bench-async: $(MODEL) ## lesson 15's comparison: def, async def, thread pool, mi
 	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 3 --duration 4 \
 		--scenarios saturation --wrk-duration 0 --services fastapi \
 		--baselines seed-fastapi,seed-fastapi-async,seed-fastapi-threadpool,fastapi-unbatched,bare-asgi
+
+# The other V2 servers on the same artifact, each in a virtual environment of its own (MLServer
+# 1.7 and KServe 0.21 pin conflicting FastAPIs), pinned to the versions measured: see
+# benchmarks/peers/. They answer V2 inference only: the v2 scenario has them, beside our services.
+PEERS_DIR := .venv-peers
+PEERS := mlserver kserve
+PEER_STAMPS := $(PEERS:%=$(PEERS_DIR)/%/.installed)
+
+$(PEERS_DIR)/%/.installed: benchmarks/peers/%.txt
+	test -d $(PEERS_DIR)/$* || $(PYTHON) -m venv $(PEERS_DIR)/$*
+	$(PEERS_DIR)/$*/bin/python -m pip install --quiet --upgrade pip
+	$(PEERS_DIR)/$*/bin/python -m pip install --quiet --requirement $<
+	touch $@
+
+PEERS_ROUNDS ?= 3
+PEERS_DURATION ?= 5
+NOTE ?=
+
+# NOTE="..." adds a line to the summary: what else the machine was doing, say.
+bench-peers: $(MODEL) $(PEER_STAMPS) ## our services beside MLServer and KServe, V2 inference (~6 min)
+	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds $(PEERS_ROUNDS) \
+		--duration $(PEERS_DURATION) --wrk-duration 3 --scenarios saturation,v2 \
+		--baselines seed-fastapi,seed-flask --peers mlserver,mlserver-batched,kserve \
+		$(if $(NOTE),--note "$(NOTE)")
 
 bench-quick: $(MODEL) ## a one-round benchmark, under a minute
 	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 1 --duration 2 \
@@ -188,7 +212,7 @@ lock: ## re-pin every transitive dependency into constraints.txt from a fresh en
 	rm -rf .lock-venv
 
 clean: ## remove the environment, the model and caches
-	rm -rf $(VENV) models data .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(PEERS_DIR) models data .pytest_cache .ruff_cache build *.egg-info
 
 # Hostile clients (lesson 13): tests/hostile at full scale against both live services (100
 # stalled or trickling clients, 500 concurrent store requests, 8 clients sending 1 MB of junk),

@@ -17,6 +17,9 @@ PALETTE = {
     "seed-flask-dev": "#c7d2fe",
     "bare-asgi": "#a3a3a3",
     "bare-wsgi": "#d4d4d4",
+    "mlserver": "#f59e0b",
+    "mlserver-batched": "#fbbf24",
+    "kserve": "#a855f7",
 }
 SERIES_COLORS = ["#0f766e", "#f59e0b", "#dc2626"]
 WIDTH, LABEL_WIDTH, ROW, PAD = 760, 130, 26, 30
@@ -99,7 +102,12 @@ def grouped_chart(groups: list[tuple[str, list[tuple[str, float | None]]]], log:
                     f'height="12" fill="{fill}"><title>{escape(name)}: {value:,.1f}</title></rect>'
                 )
                 body.append(
-                    text(x(value) + 6, y + 10, f"{name} {value:,.1f}", extra='font-size="11"')
+                    text(
+                        x(value) + 6,
+                        y + 10,
+                        f"{name} {value:,.1f}",
+                        extra='font-size="11"',
+                    )
                 )
             y += 14
         y += 10
@@ -160,6 +168,10 @@ def history_series(summary: dict, scenario: str, column: int) -> dict:
     return series
 
 
+def bulk_label(item: dict) -> str:
+    return item["target"] + (" V2 binary" if item["scenario"] == "v2-binary" else "")
+
+
 def sections(summary: dict) -> list[tuple[str, str]]:
     by_scenario: dict[str, list[dict]] = {}
     for item in summary["aggregates"]:
@@ -167,7 +179,10 @@ def sections(summary: dict) -> list[tuple[str, str]]:
     found = []
     if "saturation" in by_scenario:
         found.append(
-            ("Throughput at saturation, req/s", throughput_chart(by_scenario["saturation"]))
+            (
+                "Throughput at saturation, req/s",
+                throughput_chart(by_scenario["saturation"]),
+            )
         )
         found.append(
             (
@@ -175,11 +190,22 @@ def sections(summary: dict) -> list[tuple[str, str]]:
                 line_chart(history_series(summary, "saturation", 1), "req/s"),
             )
         )
+    if "v2" in by_scenario:
+        found.append(
+            (
+                "V2 inference at saturation (one row, JSON tensor), req/s: ours and the peers",
+                throughput_chart(by_scenario["v2"]),
+            )
+        )
     if "latency" in by_scenario:
         groups = [
             (
                 item["target"],
-                [("p50", item["p50_ms"]), ("p95", item["p95_ms"]), ("p99", item["p99_ms"])],
+                [
+                    ("p50", item["p50_ms"]),
+                    ("p95", item["p95_ms"]),
+                    ("p99", item["p99_ms"]),
+                ],
             )
             for item in by_scenario["latency"]
         ]
@@ -191,20 +217,24 @@ def sections(summary: dict) -> list[tuple[str, str]]:
                 line_chart(history_series(summary, "latency", 3), "p95 ms"),
             )
         )
-    if "batch" in by_scenario:
-        sizes = sorted({item["batch_size"] for item in by_scenario["batch"]})
+    bulk = by_scenario.get("batch", []) + by_scenario.get("v2-binary", [])
+    if bulk:
+        sizes = sorted({item["batch_size"] for item in bulk})
         groups = [
             (
                 f"{size} rows",
                 [
-                    (i["target"], i["rows_per_s"])
-                    for i in by_scenario["batch"]
+                    (
+                        i["target"] + (" V2 binary" if i["scenario"] == "v2-binary" else ""),
+                        i["rows_per_s"],
+                    )
+                    for i in bulk
                     if i["batch_size"] == size
                 ],
             )
             for size in sizes
         ]
-        found.append(("/predict/batch, rows per second", grouped_chart(groups, log=True)))
+        found.append(("Bulk scoring, rows per second", grouped_chart(groups, log=True)))
     if "mixed" in by_scenario:
         groups = [("mixed", [(item["target"], item["rps"]) for item in by_scenario["mixed"]])]
         found.append(("Mixed workload, req/s", grouped_chart(groups, log=False)))

@@ -18,7 +18,14 @@ import gevent
 import psutil
 from locust import FastHttpUser, constant_throughput, events, task
 
-from benchmarks.payloads import JSON_HEADERS, PATIENT_JSON, batch_json
+from benchmarks.payloads import (
+    JSON_HEADERS,
+    PATIENT_JSON,
+    V2_INFER_PATH,
+    V2_JSON,
+    batch_json,
+    v2_binary_body,
+)
 
 
 @events.init_command_line_parser.add_listener
@@ -26,10 +33,15 @@ def add_options(parser) -> None:
     """Scenario knobs, settable on the command line and in the web UI."""
     parser.add_argument("--batch-size", type=int, default=100, help="rows per /predict/batch")
     parser.add_argument(
-        "--rate-per-user", type=float, default=10.0, help="requests/s per user (LatencyUser)"
+        "--rate-per-user",
+        type=float,
+        default=10.0,
+        help="requests/s per user (LatencyUser)",
     )
     parser.add_argument(
-        "--summary-file", default="", help="write the final figures and locust's CPU use here"
+        "--summary-file",
+        default="",
+        help="write the final figures and locust's CPU use here",
     )
 
 
@@ -85,7 +97,10 @@ def write_summary(environment, **_) -> None:
     path = environment.parsed_options.summary_file
     if not path or "stop" not in _cpu_clock:
         return
-    (cpu_start, clock_start), (cpu_stop, clock_stop) = _cpu_clock["start"], _cpu_clock["stop"]
+    (cpu_start, clock_start), (cpu_stop, clock_stop) = (
+        _cpu_clock["start"],
+        _cpu_clock["stop"],
+    )
     total = environment.stats.total
     summary = {
         "requests": total.num_requests,
@@ -123,6 +138,15 @@ class PredictUser(FastHttpUser):
         self.client.post("/predict", data=PATIENT_JSON, headers=JSON_HEADERS)
 
 
+class V2User(FastHttpUser):
+    """Saturation on the Open Inference Protocol: one row as a V2 JSON tensor, the request every
+    V2 server takes (ours, MLServer, KServe), so all of them are measured on the same body."""
+
+    @task
+    def infer(self) -> None:
+        self.client.post(V2_INFER_PATH, data=V2_JSON, headers=JSON_HEADERS)
+
+
 class LatencyUser(FastHttpUser):
     """A fixed offered rate, below saturation: the latency a user feels, not the queue's."""
 
@@ -150,6 +174,20 @@ class BatchUser(FastHttpUser):
     @task
     def predict_batch(self) -> None:
         self.client.post("/predict/batch", data=self.body, headers=JSON_HEADERS, name=self.name)
+
+
+class V2BinaryUser(FastHttpUser):
+    """Bulk scoring on the Open Inference Protocol: `--batch-size` rows as raw FP64 bytes (the
+    binary tensor extension), predictions answered as raw bytes; the runner reports rows/s."""
+
+    def on_start(self) -> None:
+        size = self.environment.parsed_options.batch_size
+        self.body, self.headers = v2_binary_body(size)
+        self.name = f"{V2_INFER_PATH} [{size} rows, binary]"
+
+    @task
+    def infer(self) -> None:
+        self.client.post(V2_INFER_PATH, data=self.body, headers=self.headers, name=self.name)
 
 
 class MixedUser(FastHttpUser):

@@ -1,5 +1,6 @@
 """What a result was measured on: without it, a req/s figure cannot be compared with anything."""
 
+import json
 import os
 import platform
 import shutil
@@ -44,7 +45,25 @@ def command_output(command: list[str]) -> str:
     return (result.stdout or result.stderr).strip()
 
 
-def machine_info(pinning: dict) -> dict:
+# The other V2 servers, each in its own environment (.venv-peers/*/): versions read by its python.
+PEER_PACKAGES = ("mlserver", "mlserver-sklearn", "kserve", "fastapi", "uvicorn", "scikit-learn")
+
+
+def peer_versions(python: Path) -> dict[str, str]:
+    """The PEER_PACKAGES installed in one peer environment: {package: version}."""
+    script = (
+        "import json, importlib.metadata as m\n"
+        "found = {}\n"
+        f"for name in {PEER_PACKAGES!r}:\n"
+        "    try: found[name] = m.version(name)\n"
+        "    except m.PackageNotFoundError: pass\n"
+        "print(json.dumps(found))"
+    )
+    output = command_output([str(python), "-c", script])
+    return json.loads(output) if output.startswith("{") else {}
+
+
+def machine_info(pinning: dict, peer_pythons: tuple[Path, ...] | list[Path] = ()) -> dict:
     wrk = shutil.which("wrk")
     return {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -58,4 +77,7 @@ def machine_info(pinning: dict) -> dict:
         "git_commit": command_output(["git", "rev-parse", "--short", "HEAD"]),
         "git_dirty": bool(command_output(["git", "status", "--porcelain"])),
         "pinning": pinning,
+        "peer_packages": {
+            python.parent.parent.name: peer_versions(python) for python in peer_pythons
+        },
     }

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psutil
 
-from benchmarks.payloads import wrk_script
+from benchmarks.payloads import V2_INFER_PATH, wrk_script, wrk_v2_script
 from benchmarks.targets import Server, pinned
 from shared.settings import PROJECT_ROOT
 
@@ -23,7 +23,7 @@ class Step:
     """One cell of the plan: a scenario, on a target, in a round."""
 
     round: int
-    scenario: str  # saturation | latency | batch | mixed
+    scenario: str  # saturation | v2 | latency | batch | mixed
     target: str
     batch_size: int = 0
 
@@ -125,13 +125,15 @@ def wrk_available() -> bool:
 def run_wrk(
     step: Step, load: Load, server: Server, folder: Path, load_cpus: list[int] | None
 ) -> dict:
-    """wrk on /predict at the same concurrency: a C load generator that costs ~10x less CPU
-    per request, so `locust / wrk` shows how much of the figure locust's own cost takes away."""
-    script = folder / "post_patient.lua"
+    """wrk on /predict (V2 infer for the v2 scenario) at the same concurrency: a C load generator
+    that costs ~10x less CPU per request, so `locust / wrk` shows how much of the figure locust's
+    own cost takes away."""
+    v2 = step.scenario == "v2"
+    script = folder / ("post_v2_tensor.lua" if v2 else "post_patient.lua")
     if not script.exists():
-        script.write_text(wrk_script())
+        script.write_text(wrk_v2_script() if v2 else wrk_script())
     command = ["wrk", "-t1", f"-c{load.users}", f"-d{load.seconds:g}s", "-s", str(script)]
-    command.append(server.base_url + "/predict")
+    command.append(server.base_url + (V2_INFER_PATH if v2 else "/predict"))
     output = subprocess.run(
         pinned(command, load_cpus),
         capture_output=True,

@@ -20,7 +20,19 @@ BASELINE_PAIRS = (
     ("flask", "seed-flask-dev"),
     ("flask", "bare-wsgi"),
 )
+# The V2 scenario: our services against the other V2 servers, on the same tensor.
+PEER_PAIRS = (
+    ("fastapi", "mlserver"),
+    ("fastapi", "mlserver-batched"),
+    ("fastapi", "kserve"),
+    ("flask", "mlserver"),
+    ("flask", "kserve"),
+)
+# Across scenarios, in the same round: V2 inference against /predict of the same service.
+V2_TO_PREDICT = (("fastapi", "fastapi"), ("flask", "flask"))
 REFERENCE = "seed-fastapi"
+SATURATION = ("saturation", 0)
+BULK_ROUTES = {"batch": "/predict/batch, JSON", "v2-binary": "V2 infer, binary tensors"}
 # The server's CPU time per request: it drifts less than req/s when neighbours take CPU time.
 CPU_PER_REQUEST = (
     "server_cpu_ms_per_request"  # every saturation figure is also given as a multiple of this one
@@ -67,17 +79,31 @@ def aggregate(rows: list[dict]) -> dict:
     }
 
 
-def round_ratios(results: list[dict], key: tuple, numerator: str, denominator: str, metric: str):
-    """numerator / denominator of `metric`, round by round, where both figures are valid."""
-    by_round: dict[int, dict[str, float]] = {}
+def round_ratios(
+    results: list[dict],
+    key: tuple,
+    numerator: str,
+    denominator: str,
+    metric: str,
+    denominator_key: tuple | None = None,
+) -> list[float]:
+    """numerator / denominator of `metric`, round by round, where both figures are valid. The
+    denominator is taken in `denominator_key`'s scenario when given (V2 infer against /predict)."""
+    denominator_key = denominator_key or key
+    by_round: dict[int, dict[tuple, float]] = {}
     for row in results:
-        if (row["scenario"], row["batch_size"]) == key and not row["invalid"]:
-            by_round.setdefault(row["round"], {})[row["target"]] = row[metric]
-    return [
-        figures[numerator] / figures[denominator]
-        for _, figures in sorted(by_round.items())
-        if figures.get(numerator) and figures.get(denominator)
-    ]
+        scenario = (row["scenario"], row["batch_size"])
+        if scenario in (key, denominator_key) and not row["invalid"]:
+            by_round.setdefault(row["round"], {})[(*scenario, row["target"])] = row[metric]
+    found = []
+    for _, figures in sorted(by_round.items()):
+        top, bottom = (
+            figures.get((*key, numerator)),
+            figures.get((*denominator_key, denominator)),
+        )
+        if top and bottom:
+            found.append(top / bottom)
+    return found
 
 
 def ratios(results: list[dict]) -> list[dict]:
@@ -88,9 +114,13 @@ def ratios(results: list[dict]) -> list[dict]:
         pairs = [SERVICE_PAIR]
         if scenario == "saturation":
             pairs += list(BASELINE_PAIRS)
-        metrics = {"latency": ["p50_ms", "p99_ms"], "saturation": ["rps", CPU_PER_REQUEST]}.get(
-            scenario, ["rps"]
-        )
+        if scenario == "v2":
+            pairs += list(PEER_PAIRS)
+        metrics = {
+            "latency": ["p50_ms", "p99_ms"],
+            "saturation": ["rps", CPU_PER_REQUEST],
+            "v2": ["rps", CPU_PER_REQUEST],
+        }.get(scenario, ["rps"])
         for numerator, denominator in pairs:
             if not {numerator, denominator} <= targets:
                 continue
@@ -108,6 +138,20 @@ def ratios(results: list[dict]) -> list[dict]:
                         **spread(per_round),
                     }
                 )
+    if "v2" in {scenario for scenario, _ in keys}:
+        for numerator, denominator in V2_TO_PREDICT:
+            per_round = round_ratios(results, ("v2", 0), numerator, denominator, "rps", SATURATION)
+            if per_round:
+                found.append(
+                    {
+                        "scenario": "v2",
+                        "batch_size": 0,
+                        "ratio": f"{numerator} V2 / {denominator} /predict",
+                        "metric": "rps",
+                        "per_round": per_round,
+                        **spread(per_round),
+                    }
+                )
     return found
 
 
@@ -116,9 +160,10 @@ def summarize(results: list[dict], config: dict, notes: list[str], run_dir: Path
     for row in results:
         groups.setdefault((row["scenario"], row["batch_size"], row["target"]), []).append(row)
     aggregates = [aggregate(rows) for rows in groups.values()]
-    for item in aggregates:
+    for item in aggregates:  # req/s as a multiple of the seed's /predict in the same round
+        key = (item["scenario"], item["batch_size"])
         item["x_" + REFERENCE.replace("-", "_")] = spread(
-            round_ratios(results, ("saturation", 0), item["target"], REFERENCE, "rps")
+            round_ratios(results, key, item["target"], REFERENCE, "rps", SATURATION)
         )["median"]
     last_round = max((row["round"] for row in results), default=0)
     return {
@@ -183,6 +228,32 @@ def tables(summary: dict) -> list[tuple[str, list[str], list[list[str]]]]:
         ]
         title = f"Saturation: POST /predict, {config['users']} users, no wait (closed loop)"
         found.append((title, header, rows))
+    if "v2" in by_scenario:
+        header = ["target", "req/s", "min–max", "p50 ms", "p99 ms", "errors"]
+        header += ["server CPU ms/req", "locust CPU % (max)", "wrk req/s", "locust/wrk"]
+        header += ["× seed-fastapi /predict", "valid"]
+        rows = [
+            [
+                item["target"],
+                number(item["rps"]),
+                f"{number(item['rps_min'])}–{number(item['rps_max'])}",
+                number(item["p50_ms"]),
+                number(item["p99_ms"]),
+                str(item["failures"]),
+                number(item["server_cpu_ms_per_request"], 2),
+                number(item["locust_cpu_max"]),
+                number(item["wrk_rps"]),
+                number(item["locust_to_wrk"], 2),
+                number(item["x_seed_fastapi"], 2),
+                validity(item),
+            ]
+            for item in by_scenario["v2"]
+        ]
+        title = (
+            f"V2 inference: POST /v2/models/{{name}}/infer, one row as a JSON tensor, "
+            f"{config['users']} users, no wait (the services and the other V2 servers)"
+        )
+        found.append((title, header, rows))
     if "latency" in by_scenario:
         header = ["target", "achieved req/s", "p50 ms", "p95 ms", "p99 ms", "errors"]
         header += ["locust CPU % (max)", "valid"]
@@ -204,12 +275,27 @@ def tables(summary: dict) -> list[tuple[str, list[str], list[list[str]]]]:
             f"({config['latency_users']} users), below saturation"
         )
         found.append((title, header, rows))
-    if "batch" in by_scenario:
-        header = ["service", "rows/request", "req/s", "rows/s", "p50 ms", "p99 ms", "errors"]
-        header += ["locust CPU % (max)", "valid"]
+    bulk = by_scenario.get("batch", []) + by_scenario.get("v2-binary", [])
+    if bulk:
+        header = [
+            "service",
+            "route",
+            "rows/request",
+            "req/s",
+            "rows/s",
+            "p50 ms",
+            "p99 ms",
+        ]
+        header += [
+            "errors",
+            "locust CPU % (max)",
+            "rows/s × seed-fastapi req/s",
+            "valid",
+        ]
         rows = [
             [
                 item["target"],
+                BULK_ROUTES[item["scenario"]],
                 str(item["batch_size"]),
                 number(item["rps"]),
                 number(item["rows_per_s"]),
@@ -217,11 +303,15 @@ def tables(summary: dict) -> list[tuple[str, list[str], list[list[str]]]]:
                 number(item["p99_ms"]),
                 str(item["failures"]),
                 number(item["locust_cpu_max"]),
+                number(item["x_seed_fastapi"] and item["x_seed_fastapi"] * item["batch_size"]),
                 validity(item),
             ]
-            for item in sorted(by_scenario["batch"], key=lambda i: (i["batch_size"], i["target"]))
+            for item in sorted(bulk, key=lambda i: (i["batch_size"], i["scenario"], i["target"]))
         ]
-        title = "POST /predict/batch, saturation (users: ~1,000 rows in flight, 2 at least)"
+        title = (
+            "Bulk scoring at saturation (users: ~1,000 rows in flight, 2 at least); rows/s "
+            "against the seed's single-row /predict of the same round"
+        )
         found.append((title, header, rows))
     if "mixed" in by_scenario:
         header = ["service", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "valid"]
@@ -274,10 +364,16 @@ def machine_line(summary: dict) -> str:
         if pinning["server_cpus"]
         else pinning["note"]
     )
+    peer_packages = machine.get("peer_packages", {})
+    peers = "; ".join(
+        f"{venv}: " + ", ".join(f"{name} {version}" for name, version in packages.items())
+        for venv, packages in peer_packages.items()
+    )
     return (
         f"{machine['cpu_model']}, {machine['cores']} cores, load average {load:.1f} at start; "
         f"{pinned}; Python {machine['python']}, "
         f"locust {machine['packages']['locust']}, {machine['wrk'] or 'no wrk'}"
+        + (f"; peers' environments: {peers}" if peers else "")
     )
 
 

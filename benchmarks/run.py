@@ -35,10 +35,11 @@ from benchmarks.measure import (
     run_wrk,
     wrk_available,
 )
-from benchmarks.payloads import JSON_HEADERS, PATIENT_JSON
+from benchmarks.payloads import JSON_HEADERS
 from benchmarks.targets import (
     BASELINES,
     DEFAULT_BASELINES,
+    PEERS,
     SERVICES,
     TARGETS,
     Server,
@@ -47,7 +48,7 @@ from benchmarks.targets import (
 )
 from shared.settings import PROJECT_ROOT
 
-SCENARIOS = ("saturation", "latency", "batch", "mixed")
+SCENARIOS = ("saturation", "v2", "latency", "batch", "v2-binary", "mixed")
 PREDICTIONS_PATH = "/predictions"
 
 
@@ -85,6 +86,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="baselines to measure, comma-separated, or none",
     )
     parser.add_argument(
+        "--peers",
+        type=lambda text: names(text, PEERS),
+        default=[],
+        help="other V2 servers to measure in the v2 scenario (needs .venv-peers: make bench-peers)",
+    )
+    parser.add_argument(
         "--scenarios",
         type=lambda text: names(text, SCENARIOS),
         default=list(SCENARIOS),
@@ -98,10 +105,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up per server")
     parser.add_argument(
-        "--wrk-duration", type=float, default=3, help="seconds of wrk cross-check; 0 skips it"
+        "--wrk-duration",
+        type=float,
+        default=3,
+        help="seconds of wrk cross-check; 0 skips it",
     )
     parser.add_argument(
-        "--max-locust-cpu", type=float, default=90, help="above this %% a result is invalid"
+        "--max-locust-cpu",
+        type=float,
+        default=90,
+        help="above this %% a result is invalid",
     )
     parser.add_argument("--log-level", default="INFO", help="LOG_LEVEL given to the services")
     parser.add_argument(
@@ -114,7 +127,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--ui-port", type=int, default=8089, help="port of locust's web UI")
     parser.add_argument(
-        "--output", type=Path, default=PROJECT_ROOT / "benchmarks" / "results", help="parent folder"
+        "--note",
+        action="append",
+        default=[],
+        help="a line for the summary's notes, e.g. what else ran on the machine; repeatable",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=PROJECT_ROOT / "benchmarks" / "results",
+        help="parent folder",
     )
     return parser.parse_args(argv)
 
@@ -128,15 +150,23 @@ def free_port() -> int:
 def plan(args: argparse.Namespace, mixed_ok: list[str]) -> list[Step]:
     """Rounds outermost, then scenarios, then targets: the two services are measured one right
     after the other, so both see the same state of the machine."""
+    # The baselines answer only /predict, the peers only V2 inference: the v2 scenario has the
+    # services and the peers, the others the services and the baselines.
     targets = [*args.services, *args.baselines]
     steps = []
     for round_number in range(1, args.rounds + 1):
         for scenario in args.scenarios:
             if scenario in ("saturation", "latency"):
                 steps += [Step(round_number, scenario, target) for target in targets]
+            elif scenario == "v2":
+                v2_targets = [*args.services, *args.peers]
+                steps += [Step(round_number, "v2", target) for target in v2_targets]
             elif scenario == "batch":
                 for size in args.batch_sizes:
                     steps += [Step(round_number, "batch", name, size) for name in args.services]
+            elif scenario == "v2-binary":  # bulk only: the largest batch size
+                size = max(args.batch_sizes)
+                steps += [Step(round_number, "v2-binary", name, size) for name in args.services]
             else:
                 steps += [Step(round_number, "mixed", name) for name in mixed_ok]
     return steps
@@ -147,25 +177,27 @@ def load_for(step: Step, args: argparse.Namespace) -> Load:
         per_user = args.rate / args.latency_users
         options = ["--rate-per-user", f"{per_user:g}"]
         return Load(args.duration, args.latency_users, "LatencyUser", options)
-    if step.scenario == "batch":
+    if step.scenario in ("batch", "v2-binary"):
         # About 1,000 rows in flight, at least 2 requests (one served, one waiting): with 30
         # users of 1,000 rows, the requests cut off when the time is up would weigh too much.
         users = max(2, min(args.users, 1000 // step.batch_size))
         options = ["--batch-size", str(step.batch_size)]
-        return Load(args.duration, users, "BatchUser", options)
-    user_class = "MixedUser" if step.scenario == "mixed" else "PredictUser"
+        user_class = "BatchUser" if step.scenario == "batch" else "V2BinaryUser"
+        return Load(args.duration, users, user_class, options)
+    user_class = {"mixed": "MixedUser", "v2": "V2User"}.get(step.scenario, "PredictUser")
     return Load(args.duration, args.users, user_class)
 
 
 def warm_up(server: Server, seconds: float) -> None:
-    """Send /predict from a few threads for a while: lazy imports, caches and threads get
+    """Send predictions from a few threads for a while: lazy imports, caches and threads get
     created now, not inside the first measurement."""
     deadline = time.monotonic() + seconds
+    path, body = server.target.probe
 
     def hammer() -> None:
         with requests.Session() as session:
             while time.monotonic() < deadline:
-                session.post(server.base_url + "/predict", data=PATIENT_JSON, headers=JSON_HEADERS)
+                session.post(server.base_url + path, data=body, headers=JSON_HEADERS)
 
     with ThreadPoolExecutor(4) as pool:
         for future in [pool.submit(hammer) for _ in range(4)]:
@@ -247,7 +279,13 @@ def run_ui(args: argparse.Namespace, run_dir: Path, cpus: tuple | None) -> None:
     try:
         server.wait_ready()
         command = [str(LOCUST), "-f", str(LOCUSTFILE), "--class-picker", "--host"]
-        command += [server.base_url, "--web-host", "127.0.0.1", "--web-port", str(args.ui_port)]
+        command += [
+            server.base_url,
+            "--web-host",
+            "127.0.0.1",
+            "--web-port",
+            str(args.ui_port),
+        ]
         print(f"{args.services[0]} on {server.base_url}; locust: http://127.0.0.1:{args.ui_port}")
         print("Ctrl-C stops both.")
         locust = subprocess.Popen(pinned(command, load_cpus), cwd=PROJECT_ROOT)
@@ -264,6 +302,12 @@ def main(argv: list[str] | None = None) -> Path:
     args = parse_args(argv)
     if not args.model_path.exists():
         sys.exit(f"no model at {args.model_path}: run `make train` first")
+    missing = [str(PEERS[name].peer_python) for name in args.peers]
+    missing = [python for python in missing if not Path(python).exists()]
+    if missing:
+        sys.exit(f"no {', '.join(missing)}: `make bench-peers` creates the peers' environments")
+    if args.peers and "v2" not in args.scenarios:
+        sys.exit("--peers are measured in the v2 scenario only: add v2 to --scenarios")
     run_dir = args.output / datetime.now().strftime("%Y%m%d-%H%M%S")
     (run_dir / "locust").mkdir(parents=True)
     sets = cpu_sets(sorted(os.sched_getaffinity(0)))
@@ -276,17 +320,22 @@ def main(argv: list[str] | None = None) -> Path:
         "load_generator_cpus": load_cpus,
         "note": "taskset" if sets else "not pinned: fewer than 2 CPUs",
     }
-    (run_dir / "machine.json").write_text(json.dumps(machine_info(pinning), indent=2))
-    notes = [] if sets else ["Fewer than 2 CPUs: servers and load generator share the CPU."]
-    use_wrk = "saturation" in args.scenarios and args.wrk_duration > 0 and wrk_available()
-    if "saturation" in args.scenarios and not use_wrk:
+    peer_pythons = sorted({PEERS[name].peer_python for name in args.peers})
+    machine = machine_info(pinning, peer_pythons)
+    (run_dir / "machine.json").write_text(json.dumps(machine, indent=2))
+    notes = list(args.note)
+    if not sets:
+        notes.append("Fewer than 2 CPUs: servers and load generator share the CPU.")
+    saturating = {"saturation", "v2"} & set(args.scenarios)
+    use_wrk = bool(saturating) and args.wrk_duration > 0 and wrk_available()
+    if saturating and not use_wrk:
         notes.append(
             "wrk cross-check skipped: "
             + ("--wrk-duration 0." if wrk_available() else "wrk is not installed.")
             + " Install it with `apt-get install wrk`."
         )
 
-    targets = [*args.services, *args.baselines]
+    targets = [*args.services, *args.baselines, *args.peers]
     print(f"results: {run_dir}")
     print(f"pinning: servers on CPUs {server_cpus}, locust/wrk on CPUs {load_cpus}")
     servers = start_servers(targets, args, server_cpus, run_dir)
@@ -307,7 +356,7 @@ def main(argv: list[str] | None = None) -> Path:
         wrk_seconds = args.wrk_duration if use_wrk else 0
         progress = Progress(
             [
-                args.duration + 1 + (wrk_seconds if step.scenario == "saturation" else 0)
+                args.duration + 1 + (wrk_seconds if step.scenario in saturating else 0)
                 for step in steps
             ]
         )
@@ -316,10 +365,14 @@ def main(argv: list[str] | None = None) -> Path:
             load = load_for(step, args)
             server = servers[step.target]
             result = run_locust(step, load, server, run_dir / "locust", load_cpus)
-            if use_wrk and step.scenario == "saturation":
+            if use_wrk and step.scenario in saturating:
                 wrk_load = Load(args.wrk_duration, args.users, "wrk")
                 result |= run_wrk(step, wrk_load, server, run_dir / "locust", load_cpus)
-            result |= {"round": step.round, "scenario": step.scenario, "target": step.target}
+            result |= {
+                "round": step.round,
+                "scenario": step.scenario,
+                "target": step.target,
+            }
             result |= {"batch_size": step.batch_size, "label": step.label}
             result["invalid"] = invalid_reason(step, result, args)
             results.append(result)

@@ -1,5 +1,9 @@
 """What is measured: the two services and the baselines, and how each one's server starts.
 
+The peers are other V2 servers on the same artifact (MLServer, KServe's model server), started
+from their own virtual environments, `.venv-peers/mlserver/` and `.venv-peers/kserve/` (`make
+bench-peers` creates them: each pins its own FastAPI), by `benchmarks/peers/serve.py`.
+
 The services start exactly as a user starts them: `make run-fastapi` / `make run-flask`. The
 baselines run under the very same server command, read from the Makefile with `make -n` (a dry
 run prints the command), with only the application swapped: the same uvicorn flags for the ASGI
@@ -18,8 +22,11 @@ from pathlib import Path
 
 import requests
 
-from benchmarks.payloads import JSON_HEADERS, PATIENT_JSON
+from benchmarks.payloads import JSON_HEADERS, PATIENT_JSON, V2_INFER_PATH, V2_JSON
 from shared.settings import PROJECT_ROOT
+
+# One environment per peer family: MLServer 1.7 and KServe 0.21 pin conflicting FastAPIs.
+PEERS_DIR = PROJECT_ROOT / ".venv-peers"
 
 # The application each service's run target names, as the Makefile spells it.
 SERVICE_APPS = {
@@ -33,16 +40,33 @@ class Target:
     """One thing to measure: a service or a baseline, and the family it is compared within."""
 
     name: str
-    family: str  # "asgi" or "wsgi"
+    family: str  # "asgi", "wsgi", or "peer"
     description: str
-    run_target: str  # the Makefile target whose server command it uses
+    run_target: str  # the Makefile target whose server command it uses; a peer's serve.py mode
     app: str = ""  # for a baseline: the application swapped into that command
 
     @property
     def is_service(self) -> bool:
-        return not self.app
+        return not self.app and not self.is_peer
+
+    @property
+    def is_peer(self) -> bool:
+        return self.family == "peer"
+
+    @property
+    def peer_python(self) -> Path:
+        """A peer's interpreter: `.venv-peers/mlserver/` or `.venv-peers/kserve/`."""
+        return PEERS_DIR / self.run_target.split("-")[0] / "bin" / "python"
+
+    @property
+    def probe(self) -> tuple[str, str]:
+        """The request (path, JSON body) that shows it serves: a peer has only V2 inference."""
+        return (V2_INFER_PATH, V2_JSON) if self.is_peer else ("/predict", PATIENT_JSON)
 
     def command(self, port: int, workers: int) -> list[str]:
+        if self.is_peer:
+            serve = [str(self.peer_python), "-m", "benchmarks.peers.serve", self.run_target]
+            return [*serve, "--port", str(port), "--workers", str(workers)]
         make = ["make", "--no-print-directory", self.run_target, f"PORT={port}"]
         make.append(f"WORKERS={workers}")
         if self.is_service:
@@ -129,7 +153,27 @@ BASELINES = {
         "benchmarks.baselines.bare_wsgi:app",
     ),
 }
-TARGETS = {**SERVICES, **BASELINES}
+PEERS = {
+    "mlserver": Target(
+        "mlserver",
+        "peer",
+        "MLServer + mlserver-sklearn, defaults",
+        "mlserver",
+    ),
+    "mlserver-batched": Target(
+        "mlserver-batched",
+        "peer",
+        "MLServer + mlserver-sklearn, adaptive batching (max_batch_size 32, max_batch_time 2 ms)",
+        "mlserver-batched",
+    ),
+    "kserve": Target(
+        "kserve",
+        "peer",
+        "KServe's Python model server, a custom kserve.Model around the artifact",
+        "kserve",
+    ),
+}
+TARGETS = {**SERVICES, **BASELINES, **PEERS}
 # What `make bench` compares against: the floors and the seed. The other baselines are variants
 # for lesson 15's question (`make bench-async`).
 DEFAULT_BASELINES = ["seed-fastapi", "seed-flask", "seed-flask-dev", "bare-asgi", "bare-wsgi"]
@@ -169,7 +213,8 @@ class Server:
         )
 
     def wait_ready(self, timeout: float = 60) -> None:
-        """Ready when a real /predict succeeds (the baselines have no /ready)."""
+        """Ready when a real prediction succeeds (the baselines have no /ready)."""
+        path, body = self.target.probe
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -177,8 +222,8 @@ class Server:
                 raise RuntimeError(f"{self.target.name} exited; {self.log_path}:\n{tail}")
             try:
                 response = requests.post(
-                    self.base_url + "/predict",
-                    data=PATIENT_JSON,
+                    self.base_url + path,
+                    data=body,
                     headers=JSON_HEADERS,
                     timeout=2,
                 )

@@ -1,8 +1,8 @@
 """The Open Inference Protocol (KServe V2 REST): thin routes over the data plane in
 `shared/v2/`.
 
-Metadata and health routes are `async def` like those of routes.py: quick lookups, no thread-pool
-hop. Inference decodes, validates and predicts up to MAX_BATCH rows, so it runs in the pool.
+Every route is `async def` like those of routes.py, inference too: one row is decoded and
+predicted faster than a thread-pool hop, and a one-row inference joins the micro-batcher.
 
 Unlike `routes.py`, these routes do not require a JSON Content-Type: tritonclient sends none, and
 a binary request is not JSON at all. The infer routes read the raw body and the shared codec
@@ -10,7 +10,6 @@ decodes it, so both services accept and refuse exactly the same bodies.
 """
 
 from fastapi import APIRouter, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from fastapi_service.deps import MaybePredictorDep, ModelName, ModelVersion
 from fastapi_service.openapi import documented
@@ -114,7 +113,12 @@ async def infer_version(
 async def answer_inference(
     request: Request, predictor: Predictor | None, name: str, version: str | None = None
 ) -> Response:
-    """Hand the raw body and its headers to the shared codec: decode, predict, encode."""
+    """Hand the raw body and its headers to the shared codec: decode, predict, encode.
+
+    On the event loop, as `/predict`: the codec's work is short, and a thread-pool hop would cost
+    more than it. A one-row request joins the micro-batcher, as `/predict` does: many concurrent
+    V2 calls become one model call. A request of many rows is a batch already.
+    """
     raw = RawRequest(
         body=await request.body(),
         content_type=request.headers.get("content-type"),
@@ -122,6 +126,11 @@ async def answer_inference(
         # repeated headers so, and both services must answer alike.
         header_length=",".join(request.headers.getlist(HEADER_LENGTH)) or None,
     )
-    # Predicting is CPU work: run it off the event loop, as FastAPI runs the plain `def` routes.
-    encoded = await run_in_threadpool(dataplane.infer, predictor, name, version, raw)
+    decoded = dataplane.decode_inference(predictor, name, version, raw)
+    batcher = request.app.state.batcher
+    if len(decoded.rows) == 1 and batcher is not None:
+        predictions = [(await batcher.predict_one(decoded.patients()[0])).prediction]
+    else:
+        predictions = decoded.predictor.predict_rows(decoded.rows).predictions
+    encoded = decoded.encode(predictions)
     return Response(encoded.body, media_type=encoded.content_type, headers=encoded.headers)

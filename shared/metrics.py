@@ -12,6 +12,7 @@ to files there and `/metrics`, whichever worker answers it, sums the files of al
 """
 
 import contextlib
+import functools
 import os
 import re
 import shutil
@@ -143,11 +144,19 @@ class ServiceMetrics:
         model_version: str | None,
     ) -> None:
         """Count one answered request. `route` is the route's template, e.g. `/predictions/{id}`."""
-        labels = {"method": method_label(method), "route": route, "status": str(status)}
-        self.requests.labels(**labels).inc()
-        self.latency.labels(**labels).observe(duration_seconds)
+        requests, latency = self._request_series(method_label(method), route, status)
+        requests.inc()
+        latency.observe(duration_seconds)
         if route in PREDICTING_ROUTES and method == "POST" and 200 <= status < 300:
             self.predictions.labels(route=route, model_version=model_version or "").inc()
+
+    @functools.lru_cache(maxsize=1024)  # noqa: B019 (one ServiceMetrics per app, kept for its life)
+    def _request_series(self, method: str, route: str, status: int) -> tuple[Counter, Histogram]:
+        """The two time series of one (method, route, status), looked up once, not per request:
+        `labels()` builds a key and takes a lock each time. Few combinations exist (routes are
+        templates), and the cache is bounded anyway."""
+        labels = {"method": method, "route": route, "status": str(status)}
+        return self.requests.labels(**labels), self.latency.labels(**labels)
 
     def render(self, predictor: Predictor | None) -> bytes:
         """The Prometheus text format: this process's metrics, or every worker's in multiprocess

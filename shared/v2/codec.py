@@ -9,10 +9,11 @@ import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 import numpy as np
-from pydantic import ValidationError
+from annotated_types import Ge, Le
+from pydantic import AllowInfNan, BeforeValidator, Strict, ValidationError
 
 from shared.model import Predictor
 from shared.schemas import FEATURES, MAX_BATCH, Patient
@@ -183,13 +184,49 @@ def values_from_bytes(tensor: RequestInput, raw: bytes) -> np.ndarray:
     return np.frombuffer(raw, dtype=dtype).astype(np.float64)
 
 
-def patients_from_tensors(
-    inputs: list[RequestInput], arrays: dict[str, np.ndarray]
-) -> list[Patient]:
-    """Rows of features, validated as `/predict/batch` validates its instances."""
+def checked_rows(inputs: list[RequestInput], arrays: dict[str, np.ndarray]) -> np.ndarray:
+    """Rows of features, validated as `/predict/batch` validates its instances.
+
+    The whole array is checked at once against the schema's rules; only when a row breaks one
+    are the rows validated one by one as `Patient`s, for pydantic's exact message. So 1,000
+    valid rows build no 1,000 objects (measured: the per-row validation cost more than the model).
+    """
     rows = feature_rows(inputs, arrays)
     if not 1 <= len(rows) <= MAX_BATCH:
         raise V2Error(f"A request holds 1 to {MAX_BATCH} rows, not {len(rows)}")
+    if not all_rows_follow_the_schema(rows):
+        patients_from_rows(rows)  # raises the first row's error
+    return rows
+
+
+# The rules `all_rows_follow_the_schema` checks itself. The others can never fail on finite
+# floats (strictness, no infinity, no booleans); any other rule sends the rows to pydantic.
+_ARRAY_RULES = (Ge, Le)
+_ALWAYS_TRUE_ON_FINITE_FLOATS = (Strict, AllowInfNan, BeforeValidator)
+
+
+def all_rows_follow_the_schema(rows: np.ndarray) -> bool:
+    """Whether every row passes `Patient`'s validation: each column within its bounds, a Literal
+    column (sex) one of its values. False when unsure: then pydantic decides, row by row."""
+    for column, feature in enumerate(Patient.model_fields.values()):
+        values = rows[:, column]
+        if get_origin(feature.annotation) is Literal:
+            if not np.isin(values, get_args(feature.annotation)).all():
+                return False
+        elif feature.annotation is not float:
+            return False
+        for rule in feature.metadata:
+            if isinstance(rule, Ge) and not (values >= rule.ge).all():
+                return False
+            if isinstance(rule, Le) and not (values <= rule.le).all():
+                return False
+            if not isinstance(rule, _ARRAY_RULES + _ALWAYS_TRUE_ON_FINITE_FLOATS):
+                return False
+    return True
+
+
+def patients_from_rows(rows: np.ndarray) -> list[Patient]:
+    """Each row as a `Patient`, or the first invalid row's error as a V2Error."""
     patients = []
     for index, row in enumerate(rows.tolist()):
         try:

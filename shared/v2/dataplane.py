@@ -4,22 +4,27 @@ Framework-free, as MLServer's `DataPlane`: the routes hand over the predictor an
 and get back a response model, or bytes ready for the wire.
 """
 
+from dataclasses import dataclass
 from importlib.metadata import version as package_version
+
+import numpy as np
 
 from shared.errors import ModelNotReady
 from shared.model import Predictor
-from shared.schemas import FEATURES
+from shared.schemas import FEATURES, Patient
 from shared.v2.codec import (
     EncodedResponse,
     RawRequest,
+    checked_rows,
     decode_request,
     encode_response,
-    patients_from_tensors,
+    patients_from_rows,
     wants_binary_output,
 )
 from shared.v2.types import (
     INPUT_NAME,
     OUTPUT_NAME,
+    InferenceRequest,
     MetadataTensor,
     ModelMetadataResponse,
     ModelReadyResponse,
@@ -96,13 +101,38 @@ def model_ready(
     return ModelReadyResponse(name=card.name, ready=True)
 
 
+@dataclass
+class DecodedInference:
+    """A checked inference request, ready to predict: the model it names and the rows it holds."""
+
+    predictor: Predictor
+    request: InferenceRequest
+    rows: np.ndarray  # (N, 10), every row valid as a Patient
+    binary_output: bool
+
+    def patients(self) -> list[Patient]:
+        """The rows as `Patient` objects, for a service that predicts patients (micro-batching)."""
+        return patients_from_rows(self.rows)
+
+    def encode(self, predictions: list[float]) -> EncodedResponse:
+        return encode_response(self.predictor, self.request, predictions, self.binary_output)
+
+
+def decode_inference(
+    predictor: Predictor | None, name: str, version: str | None, raw: RawRequest
+) -> DecodedInference:
+    """Everything of an inference but the prediction: a service that batches predictions (the
+    FastAPI service's micro-batcher) predicts in between, then calls `encode`."""
+    predictor = served_model(predictor, name, version)
+    request, arrays = decode_request(raw)
+    binary_output = wants_binary_output(request)
+    rows = checked_rows(request.inputs, arrays)
+    return DecodedInference(predictor, request, rows, binary_output)
+
+
 def infer(
     predictor: Predictor | None, name: str, version: str | None, raw: RawRequest
 ) -> EncodedResponse:
     """One V2 inference, from the raw request body to the raw response body."""
-    predictor = served_model(predictor, name, version)
-    request, arrays = decode_request(raw)
-    binary_output = wants_binary_output(request)
-    patients = patients_from_tensors(request.inputs, arrays)
-    predictions = predictor.predict_batch(patients).predictions
-    return encode_response(predictor, request, predictions, binary_output)
+    decoded = decode_inference(predictor, name, version, raw)
+    return decoded.encode(decoded.predictor.predict_rows(decoded.rows).predictions)

@@ -10,8 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks import payloads
 from benchmarks.measure import Step
+from benchmarks.report import round_ratios
 from benchmarks.run import invalid_reason, main, parse_args, plan
+from shared.schemas import EXAMPLE_PATIENT
+from shared.train import MODEL_NAME
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +107,38 @@ def test_a_latency_figure_is_invalid_when_the_offered_rate_was_not_reached():
     result = {"locust_cpu_percent": 20.0, "requests": 100, "failures": 0, "rps": 50.0}
     reason = invalid_reason(Step(1, "latency", "fastapi"), result, parse_args(["--rate", "100"]))
     assert "not reached" in reason
+
+
+def test_the_v2_scenario_measures_the_services_and_the_peers_not_the_baselines():
+    argv = ["--rounds", "1", "--baselines", "seed-fastapi", "--scenarios", "saturation,v2"]
+    args = parse_args([*argv, "--peers", "mlserver,kserve"])
+    order = [(step.scenario, step.target) for step in plan(args, mixed_ok=[])]
+    assert order == [
+        ("saturation", "fastapi"),
+        ("saturation", "flask"),
+        ("saturation", "seed-fastapi"),
+        ("v2", "fastapi"),
+        ("v2", "flask"),
+        ("v2", "mlserver"),
+        ("v2", "kserve"),
+    ]
+
+
+def test_v2_figures_are_read_against_the_seeds_predict_of_the_same_round():
+    def row(round_number, scenario, target, rps):
+        keys = {"round": round_number, "scenario": scenario, "batch_size": 0, "target": target}
+        return {**keys, "rps": rps, "invalid": ""}
+
+    results = [
+        row(1, "saturation", "seed-fastapi", 100.0),
+        row(1, "v2", "mlserver", 80.0),
+        row(2, "saturation", "seed-fastapi", 50.0),
+        row(2, "v2", "mlserver", 30.0),
+    ]
+    ratios = round_ratios(results, ("v2", 0), "mlserver", "seed-fastapi", "rps", ("saturation", 0))
+    assert ratios == pytest.approx([0.8, 0.6])
+
+
+def test_the_v2_body_names_the_model_the_services_serve():
+    assert payloads.MODEL_NAME == MODEL_NAME
+    assert json.loads(payloads.V2_JSON)["inputs"][0]["data"] == list(EXAMPLE_PATIENT.values())

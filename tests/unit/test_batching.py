@@ -100,3 +100,54 @@ def test_switched_off_each_request_is_predicted_alone(counting, patient):
 
     assert len(asyncio.run(three())) == 3
     assert counting.batch_sizes == [1, 1, 1]
+
+
+class CountingModel(Predictor):
+    """The real model, counting its batch calls: the FastAPI app's batcher wraps it."""
+
+    batch_sizes: list[int]
+
+    def predict_batch(self, patients):
+        self.batch_sizes.append(len(patients))
+        return super().predict_batch(patients)
+
+
+def test_concurrent_v2_inferences_of_one_row_share_one_call(model_path, settings, patient):
+    """V2 infer joins the micro-batcher as /predict does: the answers are still each its own."""
+    import httpx2
+
+    from fastapi_service.app import create_app
+    from shared.schemas import FEATURES
+    from shared.train import MODEL_NAME
+
+    model = CountingModel.load(model_path, model_path.with_suffix(".json"))
+    model.batch_sizes = []
+    app = create_app(settings, predictor=model)
+    bodies = [
+        {
+            "inputs": [
+                {
+                    "name": "patients",
+                    "shape": [1, len(FEATURES)],
+                    "datatype": "FP64",
+                    "data": [getattr(p, name) for name in FEATURES],
+                }
+            ]
+        }
+        for p in patients(patient, 5)
+    ]
+
+    async def five():
+        transport = httpx2.ASGITransport(app=app)
+        client = httpx2.AsyncClient(transport=transport, base_url="http://test")
+        async with app.router.lifespan_context(app), client:
+            calls = [client.post(f"/v2/models/{MODEL_NAME}/infer", json=b) for b in bodies]
+            return await asyncio.gather(*calls)
+
+    answers = asyncio.run(five())
+    assert [answer.status_code for answer in answers] == [200] * 5
+    assert sum(model.batch_sizes) == 5 and len(model.batch_sizes) < 5  # shared, not one by one
+    plain = Predictor.load(model_path, model_path.with_suffix(".json"))
+    expected = plain.predict_batch(patients(patient, 5)).predictions
+    got = [answer.json()["outputs"][0]["data"][0] for answer in answers]
+    assert got == pytest.approx(expected, rel=1e-12)

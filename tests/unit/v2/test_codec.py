@@ -14,11 +14,11 @@ from shared.model import MODEL_NAME, MODEL_VERSION
 from shared.schemas import EXAMPLE_PATIENT, FEATURES
 from shared.v2.codec import (
     RawRequest,
+    checked_rows,
     decode_request,
     encode_response,
     feature_rows,
     flatten,
-    patients_from_tensors,
     split_body,
     wants_binary_output,
 )
@@ -73,7 +73,7 @@ def test_one_tensor_per_feature_is_the_same_matrix():
 def test_rows_become_patients_validated_by_the_contract():
     request, arrays = decode_request(request_of(matrix([ROW, [*ROW[:2], 500.0, *ROW[3:]]])))
     with pytest.raises(V2Error, match=r"patients\.1\.bmi"):
-        patients_from_tensors(request.inputs, arrays)
+        checked_rows(request.inputs, arrays)
 
 
 def test_non_finite_numbers_are_refused():
