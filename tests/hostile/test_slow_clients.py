@@ -46,13 +46,14 @@ def open_stalled(base_url: str, count: int) -> list[socket.socket]:
 
 def trickle(sockets: list[socket.socket], stop: threading.Event) -> None:
     """One byte a second on each socket, until stopped or the server closes it."""
+    closed: set[socket.socket] = set()  # by the server; the caller still closes them all
     position = 0
     while not stop.is_set() and position < len(TRICKLE):
-        for sock in list(sockets):
+        for sock in set(sockets) - closed:
             try:
                 sock.sendall(TRICKLE[position : position + 1])
             except OSError:
-                sockets.remove(sock)
+                closed.add(sock)
         position += 1
         stop.wait(1)
 
