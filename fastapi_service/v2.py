@@ -133,4 +133,5 @@ async def answer_inference(
     )
     # Predicting is CPU work: run it off the event loop, as FastAPI runs the plain `def` routes.
     encoded = await run_in_threadpool(v2.infer, predictor, name, version, raw)
+    request.state.prediction_rows = encoded.rows  # the metrics count rows, not calls
     return Response(encoded.body, media_type=encoded.content_type, headers=encoded.headers)

@@ -5,7 +5,7 @@ a binary request is not JSON at all. The infer routes read the raw body and the 
 decodes it, so both services accept and refuse exactly the same bodies.
 """
 
-from flask import Response, current_app, request
+from flask import Response, current_app, g, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 
@@ -118,4 +118,5 @@ def answer_inference(
         header_length=request.headers.get(v2.HEADER_LENGTH),
     )
     encoded = v2.infer(predictor, name, version, raw)
+    g.prediction_rows = encoded.rows  # the metrics count rows, not calls
     return Response(encoded.body, content_type=encoded.content_type, headers=encoded.headers)

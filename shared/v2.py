@@ -272,6 +272,7 @@ class EncodedResponse:
     body: bytes
     content_type: str = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
+    rows: int = 0  # how many rows were predicted, for the metrics
 
 
 def infer(
@@ -283,7 +284,9 @@ def infer(
     binary_output = wants_binary_output(request)
     patients = patients_from_tensors(request.inputs, arrays)
     predictions = predictor.predict_batch(patients).predictions
-    return encode_response(predictor, request, predictions, binary_output)
+    encoded = encode_response(predictor, request, predictions, binary_output)
+    encoded.rows = len(predictions)
+    return encoded
 
 
 def decode_request(raw: RawRequest) -> tuple[InferenceRequest, dict[str, np.ndarray]]:
