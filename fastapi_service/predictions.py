@@ -7,7 +7,7 @@ complete (PUT) and remove (DELETE). Each route parses, calls the store, answers.
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from fastapi_service.deps import (
     PredictorDep,
@@ -30,6 +30,7 @@ from shared.schemas import (
     Patient,
     Performance,
     PredictionPage,
+    PredictionPath,
     PredictionRecord,
 )
 
@@ -37,6 +38,10 @@ router = APIRouter(tags=["predictions"], dependencies=[Depends(require_json_body
 
 # `:int` is Starlette's path convertor: an id that is not a number matches no route, so it is a
 # 404 (no such URL), as in the Flask twin.
+# The id's description comes from the model the Flask twin declares, so both documents say it.
+PredictionId = Annotated[
+    int, Path(description=PredictionPath.model_fields["prediction_id"].description)
+]
 
 
 @router.post(
@@ -66,7 +71,7 @@ def list_predictions(query: Annotated[PageQuery, Query()], store: StoreDep) -> P
     response_model=PredictionRecord,
     responses=documented(RECORD_ERRORS),
 )
-def get_prediction(prediction_id: int, store: StoreDep) -> PredictionRecord:
+def get_prediction(prediction_id: PredictionId, store: StoreDep) -> PredictionRecord:
     """One stored prediction."""
     return store.get(prediction_id)
 
@@ -76,7 +81,9 @@ def get_prediction(prediction_id: int, store: StoreDep) -> PredictionRecord:
     response_model=PredictionRecord,
     responses=documented(ACTUAL_ERRORS),
 )
-def record_actual(prediction_id: int, body: ActualValue, store: StoreDep) -> PredictionRecord:
+def record_actual(
+    prediction_id: PredictionId, body: ActualValue, store: StoreDep
+) -> PredictionRecord:
     """Record the outcome observed later. Idempotent: sending it again changes nothing."""
     return store.set_actual(prediction_id, body.value)
 
@@ -88,7 +95,7 @@ def record_actual(prediction_id: int, body: ActualValue, store: StoreDep) -> Pre
     responses=documented(DELETE_ERRORS),
     dependencies=[Depends(require_api_key)],
 )
-def delete_prediction(prediction_id: int, store: StoreDep) -> Response:
+def delete_prediction(prediction_id: PredictionId, store: StoreDep) -> Response:
     """Remove a stored prediction; needs the API key in X-API-Key."""
     store.delete(prediction_id)
     return Response(status_code=204)
