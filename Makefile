@@ -68,7 +68,7 @@ run-mcp: ## the MCP server for agents, on stdio (SERVICE_URL=http://127.0.0.1:80
 run-dashboard: $(STAMP) ## the Streamlit dashboard on PORT=8501 (SERVICE_URL=http://127.0.0.1:8000)
 	SERVICE_URL=$(SERVICE_URL) exec $(BIN)/streamlit run clients/dashboard/app.py \
 		--server.address $(HOST) --server.port $(DASHBOARD_PORT) --server.headless true \
-		--browser.gatherUsageStats false
+		--browser.gatherUsageStats false --client.toolbarMode viewer
 
 dev-fastapi: $(MODEL) ## FastAPI with auto-reload (development only)
 	exec $(BIN)/uvicorn --factory fastapi_service.app:create_app --reload --host $(HOST) --port $(FASTAPI_PORT)
