@@ -284,9 +284,7 @@ def infer(
     binary_output = wants_binary_output(request)
     patients = patients_from_tensors(request.inputs, arrays)
     predictions = predictor.predict_batch(patients).predictions
-    encoded = encode_response(predictor, request, predictions, binary_output)
-    encoded.rows = len(predictions)
-    return encoded
+    return encode_response(predictor, request, predictions, binary_output)
 
 
 def decode_request(raw: RawRequest) -> tuple[InferenceRequest, dict[str, np.ndarray]]:
@@ -476,7 +474,8 @@ def encode_response(
     )
     if not binary:
         output.data = predictions
-        return EncodedResponse(dumps(response.model_dump(mode="json", exclude_none=True)))
+        body = dumps(response.model_dump(mode="json", exclude_none=True))
+        return EncodedResponse(body, rows=len(predictions))
     raw = np.asarray(predictions, dtype=NUMPY_DTYPES["FP64"]).tobytes()
     output.parameters = Parameters(binary_data_size=len(raw))
     header = dumps(response.model_dump(mode="json", exclude_none=True))
@@ -484,6 +483,7 @@ def encode_response(
         header + raw,
         content_type="application/octet-stream",
         headers={HEADER_LENGTH: str(len(header))},
+        rows=len(predictions),
     )
 
 
