@@ -28,7 +28,7 @@ FLASK_SERVER = $(METRICS_DIR) exec $(BIN)/gunicorn 'flask_service.app:create_app
 
 .DEFAULT_GOAL := help
 .PHONY: help install train run-fastapi run-flask dev-fastapi dev-flask test test-fast lint format lock clean
-.PHONY: lesson mermaid-cli
+.PHONY: lesson mermaid-cli run-mcp run-dashboard
 .PHONY: test-browser test-postgres lint-openapi openapi-snapshot
 .PHONY: bench bench-quick bench-ui bench-async bench-peers
 .PHONY: fuzz soak audit
@@ -57,6 +57,21 @@ run-fastapi: $(MODEL) ## serve the FastAPI service with uvicorn (PORT=8000)
 run-flask: $(MODEL) ## serve the Flask service with gunicorn (PORT=8001)
 	@$(BIN)/python -m shared.preflight
 	$(FLASK_SERVER)
+
+# The clients of clients/ call a running service at SERVICE_URL (the FastAPI one by default).
+SERVICE_URL ?= http://127.0.0.1:8000
+DASHBOARD_PORT := $(or $(PORT),8501)
+
+# stdio: an agent host starts this and speaks JSON-RPC on its stdout, so nothing else may print
+# there: the first run's setup goes to stderr, and `@` keeps make from echoing the command.
+run-mcp: ## the MCP server for agents, on stdio (SERVICE_URL=http://127.0.0.1:8000)
+	@$(MAKE) --no-print-directory $(STAMP) >&2
+	@SERVICE_URL=$(SERVICE_URL) exec $(BIN)/python -m clients.mcp.server
+
+run-dashboard: $(STAMP) ## the Streamlit dashboard on PORT=8501 (SERVICE_URL=http://127.0.0.1:8000)
+	SERVICE_URL=$(SERVICE_URL) exec $(BIN)/streamlit run clients/dashboard/app.py \
+		--server.address $(HOST) --server.port $(DASHBOARD_PORT) --server.headless true \
+		--browser.gatherUsageStats false --client.toolbarMode viewer
 
 dev-fastapi: $(MODEL) ## FastAPI with auto-reload (development only)
 	exec $(BIN)/uvicorn --factory fastapi_service.app:create_app --reload --host $(HOST) --port $(FASTAPI_PORT)

@@ -51,6 +51,7 @@ def record_metrics(scope: Scope, status: int, started: float) -> None:
         status,
         time.perf_counter() - started,
         predictor.version if predictor else None,
+        scope.get("state", {}).get("prediction_rows", 1),  # set on request.state by a route
     )
 
 

@@ -5,7 +5,7 @@ FastAPI's thread pool, and that hop costs more than the prediction (lesson 10). 
 as the database in predictions.py, stays in `def` endpoints, where the pool belongs.
 """
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
 from fastapi_service.deps import BatcherDep, PredictorDep, require_json_body
 from fastapi_service.openapi import documented
@@ -53,6 +53,9 @@ async def predict(body: Patient, batcher: BatcherDep) -> PredictionResponse:
 
 
 @router.post("/predict/batch", **documented(BatchPredictionResponse, JSON_BODY_ERRORS))
-async def predict_batch(body: BatchRequest, predictor: PredictorDep) -> BatchPredictionResponse:
+async def predict_batch(
+    body: BatchRequest, predictor: PredictorDep, request: Request
+) -> BatchPredictionResponse:
     """Predict for 1 to MAX_BATCH patients in one call."""
+    request.state.prediction_rows = len(body.instances)  # the metrics count rows, not calls
     return predictor.predict_batch(body.instances)

@@ -133,4 +133,5 @@ async def answer_inference(
     else:
         predictions = decoded.predictor.predict_rows(decoded.rows).predictions
     encoded = decoded.encode(predictions)
+    request.state.prediction_rows = encoded.rows  # the metrics count rows, not calls
     return Response(encoded.body, media_type=encoded.content_type, headers=encoded.headers)

@@ -31,6 +31,7 @@ def record_metrics(status: int, started: float) -> None:
         status,
         time.perf_counter() - started,
         predictor.version if predictor else None,
+        g.get("prediction_rows", 1),  # set on g by a route
     )
 
 

@@ -4,6 +4,7 @@ They are plain `def`: Flask gives each request a thread of its own (gunicorn's g
 so there is no event loop to keep free and no hop to save (lesson 10).
 """
 
+from flask import g
 from flask_openapi3 import APIBlueprint, Tag
 
 from flask_service.deps import get_predictor, require_json_body
@@ -52,4 +53,5 @@ def predict(body: Patient) -> dict:
 @router.post("/predict/batch", **documented(BatchPredictionResponse, JSON_BODY_ERRORS))
 def predict_batch(body: BatchRequest) -> dict:
     """Predict for 1 to MAX_BATCH patients in one call."""
+    g.prediction_rows = len(body.instances)  # the metrics count rows, not calls
     return get_predictor().predict_batch(body.instances).model_dump(mode="json")

@@ -6,7 +6,7 @@ a binary request is not JSON at all. The infer routes read the raw body and the 
 decodes it, so both services accept and refuse exactly the same bodies.
 """
 
-from flask import Response, request
+from flask import Response, g, request
 from flask_openapi3 import APIBlueprint, Tag
 
 from flask_service.deps import ModelPath, ModelVersionPath, find_predictor
@@ -120,4 +120,5 @@ def answer_inference(
         header_length=request.headers.get(HEADER_LENGTH),
     )
     encoded = dataplane.infer(predictor, name, version, raw)
+    g.prediction_rows = encoded.rows  # the metrics count rows, not calls
     return Response(encoded.body, content_type=encoded.content_type, headers=encoded.headers)

@@ -51,6 +51,8 @@ PREDICTING_ROUTES = frozenset(
 )
 # Latency buckets in seconds: a prediction takes about a millisecond, a slow one a second.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+# Rows per predicting request: one patient, a screen of a dashboard, a nightly batch (at most 1000).
+BATCH_SIZE_BUCKETS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 
 
 def method_label(method: str) -> str:
@@ -120,9 +122,16 @@ class ServiceMetrics:
         )
         self.predictions = Counter(
             "predictions_total",
-            "Successful calls of a predicting route, by route and model version "
-            "(a batch counts once).",
+            "Rows predicted by successful calls of a predicting route, by route and model "
+            "version (a batch of 50 counts 50).",
             ["route", "model_version"],
+            registry=self.registry,
+        )
+        self.batch_size = Histogram(
+            "prediction_batch_size",
+            "Rows per successful call of a predicting route, by route.",
+            ["route"],
+            buckets=BATCH_SIZE_BUCKETS,
             registry=self.registry,
         )
         self.model_info = Gauge(
@@ -142,13 +151,17 @@ class ServiceMetrics:
         status: int,
         duration_seconds: float,
         model_version: str | None,
+        rows: int = 1,
     ) -> None:
-        """Count one answered request. `route` is the route's template, e.g. `/predictions/{id}`."""
+        """Count one answered request. `route` is the route's template, e.g. `/predictions/{id}`;
+        `rows` is how many rows a predicting request predicted: a route that predicts several
+        leaves the number in `prediction_rows` (FastAPI's `request.state`, Flask's `g`)."""
         requests, latency = self._request_series(method_label(method), route, status)
         requests.inc()
         latency.observe(duration_seconds)
         if route in PREDICTING_ROUTES and method == "POST" and 200 <= status < 300:
-            self.predictions.labels(route=route, model_version=model_version or "").inc()
+            self.predictions.labels(route=route, model_version=model_version or "").inc(rows)
+            self.batch_size.labels(route=route).observe(rows)
 
     @functools.lru_cache(maxsize=1024)  # noqa: B019 (one ServiceMetrics per app, kept for its life)
     def _request_series(self, method: str, route: str, status: int) -> tuple[Counter, Histogram]:

@@ -156,6 +156,10 @@ class ModelCard(BaseModel):
     python_version: str
     estimator: str
     target: str
+    target_min: float = Field(description="The smallest target in the training data")
+    target_max: float = Field(
+        description="The largest target in the training data: predictions are on this scale"
+    )
     features: list[FeatureInfo]
     n_train: int
     n_test: int

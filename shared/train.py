@@ -65,6 +65,8 @@ def train(model_path: Path) -> ModelCard:
         python_version=platform.python_version(),
         estimator="StandardScaler + Ridge(alpha=1.0)",
         target="Quantitative measure of disease progression one year after baseline",
+        target_min=float(y_train.min()),
+        target_max=float(y_train.max()),
         features=[
             FeatureInfo(
                 name=name,

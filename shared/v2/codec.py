@@ -62,6 +62,7 @@ class EncodedResponse:
     body: bytes
     content_type: str = "application/json"
     headers: dict[str, str] = field(default_factory=dict)
+    rows: int = 0  # how many rows were predicted, for the metrics
 
 
 def decode_request(raw: RawRequest) -> tuple[InferenceRequest, dict[str, np.ndarray]]:
@@ -288,7 +289,8 @@ def encode_response(
     )
     if not binary:
         output.data = predictions
-        return EncodedResponse(dumps(response.model_dump(mode="json", exclude_none=True)))
+        body = dumps(response.model_dump(mode="json", exclude_none=True))
+        return EncodedResponse(body, rows=len(predictions))
     raw = np.asarray(predictions, dtype=NUMPY_DTYPES["FP64"]).tobytes()
     output.parameters = Parameters(binary_data_size=len(raw))
     header = dumps(response.model_dump(mode="json", exclude_none=True))
@@ -296,4 +298,5 @@ def encode_response(
         header + raw,
         content_type="application/octet-stream",
         headers={HEADER_LENGTH: str(len(header))},
+        rows=len(predictions),
     )

@@ -6,6 +6,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from shared.metrics import PREDICTING_ROUTES, UNMATCHED_ROUTE
 from shared.model import MODEL_NAME, MODEL_VERSION
+from shared.schemas import FEATURES
 
 
 def scrape(api) -> dict[tuple[str, frozenset], float]:
@@ -62,6 +63,40 @@ def test_prediction_counter_moves_after_a_prediction(api, patient):
     before = value(scrape(api), "predictions_total", **labels)
     assert api.post("/predict", json=patient).status_code == 200
     assert value(scrape(api), "predictions_total", **labels) == before + 1
+
+
+def test_a_batch_counts_its_rows_and_its_size(api, patient):
+    """predictions_total counts rows (a batch of 3 adds 3); prediction_batch_size sees one call."""
+    route = "/predict/batch"
+    labels = {"route": route, "model_version": MODEL_VERSION}
+    before = scrape(api)
+    assert api.post(route, json={"instances": [patient] * 3}).status_code == 200
+    after = scrape(api)
+    assert (
+        value(after, "predictions_total", **labels)
+        == value(before, "predictions_total", **labels) + 3
+    )
+    for sample, moved_by in [("_count", 1), ("_sum", 3)]:
+        name = "prediction_batch_size" + sample
+        assert value(after, name, route=route) == value(before, name, route=route) + moved_by
+    # 3 rows fall in the bucket "at most 5" but not in "at most 2".
+    for le, moved_by in [("2.0", 0), ("5.0", 1)]:
+        bucket = {"route": route, "le": le}
+        moved = value(after, "prediction_batch_size_bucket", **bucket) - value(
+            before, "prediction_batch_size_bucket", **bucket
+        )
+        assert moved == moved_by
+
+
+def test_v2_inference_counts_the_rows_of_its_tensor(api, patient):
+    route = "/v2/models/{name}/infer"
+    labels = {"route": route, "model_version": MODEL_VERSION}
+    row = [patient[name] for name in FEATURES]
+    tensor = {"name": "patients", "shape": [2, len(FEATURES)], "datatype": "FP64", "data": row * 2}
+    before = value(scrape(api), "predictions_total", **labels)
+    response = api.post(f"/v2/models/{MODEL_NAME}/infer", json={"inputs": [tensor]})
+    assert response.status_code == 200
+    assert value(scrape(api), "predictions_total", **labels) == before + 2
 
 
 def test_refused_prediction_is_not_counted(api):
@@ -151,9 +186,39 @@ def test_both_services_report_the_same_metric_families(live_servers, patient):
         requests.post(server.base_url + "/predict", json=patient, timeout=10)
     fastapi, flask = (families(live_servers[name].base_url) for name in ("fastapi", "flask"))
     assert fastapi == flask
-    assert {"http_requests", "http_request_duration_seconds", "predictions", "model_info"} <= set(
-        fastapi
-    )
+    assert {
+        "http_requests",
+        "http_request_duration_seconds",
+        "predictions",
+        "prediction_batch_size",
+        "model_info",
+    } <= set(fastapi)
+
+
+@pytest.mark.live
+def test_both_services_count_the_same_rows_and_batch_sizes(live_servers, patient):
+    """The same calls move the same prediction metrics by the same amounts in both services."""
+
+    def prediction_samples(base_url: str) -> dict:
+        text = requests.get(base_url + "/metrics", timeout=10).text
+        return {
+            key: sample_value
+            for key, sample_value in samples_of(text).items()
+            if key[0].startswith(("predictions_total", "prediction_batch_size"))
+        }
+
+    moved = {}
+    for name, server in live_servers.items():
+        before = prediction_samples(server.base_url)
+        for size in (1, 4, 30):
+            batch = {"instances": [patient] * size}
+            requests.post(server.base_url + "/predict/batch", json=batch, timeout=10)
+        requests.post(server.base_url + "/predict", json=patient, timeout=10)
+        after = prediction_samples(server.base_url)
+        moved[name] = {key: after[key] - before.get(key, 0.0) for key in after}
+    assert moved["fastapi"] == moved["flask"]
+    batch_rows = {"route": "/predict/batch", "model_version": MODEL_VERSION}
+    assert moved["fastapi"][("predictions_total", frozenset(batch_rows.items()))] == 35
 
 
 def route_labels(base_url: str) -> set[tuple[str, str, str]]:

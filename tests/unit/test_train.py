@@ -53,6 +53,14 @@ def test_card_lists_features_in_model_order_with_training_ranges(trained):
         assert feature.train_max <= data[:, column].max()
 
 
+def test_card_gives_the_targets_scale(trained):
+    """The dataset's targets span 25 to 346; the training split's lie within."""
+    _, card = trained
+    _, target = load_data()
+    assert target.min() <= card.target_min < card.target_max <= target.max()
+    assert card.target_min <= 50 and card.target_max >= 300  # most of the range is in training
+
+
 def test_held_out_metrics_are_those_of_a_useful_linear_model(trained):
     _, card = trained
     assert card.n_train + card.n_test == 442
