@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import free_port
 from shared.settings import PROJECT_ROOT
 from tests.browser.test_playground import CHROMIUM, WatchedPage, browser  # noqa: F401  fixture
+from tests.support.servers import free_port
 
 pytestmark = [
     pytest.mark.live,
