@@ -64,7 +64,7 @@ dev-flask: $(MODEL) ## Flask's dev server with auto-reload (development only)
 test: $(MODEL) ## lint, then the whole suite: unit, contract (in-process and live), lessons
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/hadolint docker/fastapi.Dockerfile docker/flask.Dockerfile
+	$(BIN)/hadolint deploy/docker/fastapi.Dockerfile deploy/docker/flask.Dockerfile
 	$(BIN)/pytest -n 2 --dist loadfile
 	$(POSTGRES_SERVER) --if-available -- $(POSTGRES_TESTS)
 
@@ -86,7 +86,7 @@ test-browser: $(MODEL) ## the playground page and /docs in headless Chromium (De
 lint: $(STAMP) ## ruff lint and format check, hadolint on the Dockerfiles
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/hadolint docker/fastapi.Dockerfile docker/flask.Dockerfile
+	$(BIN)/hadolint deploy/docker/fastapi.Dockerfile deploy/docker/flask.Dockerfile
 
 format: $(STAMP) ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

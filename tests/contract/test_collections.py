@@ -1,5 +1,5 @@
-"""`requests.http` and `postman/collection.json`: current with the API, and every request in them
-answers its documented success status from both live services."""
+"""`clients/requests.http` and `clients/postman/collection.json`: current with the API, and every
+request in them answers its documented success status from both live services."""
 
 import json
 import re
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 import requests
 
-from scripts.export_collections import (
+from clients.export_collections import (
     HTTP_FILE,
     POSTMAN_FILE,
     SAVE_CREATED_ID,
@@ -97,7 +97,7 @@ def send_all(collected: list[CollectedRequest], base_url: str, api_key: str) -> 
 def test_collections_are_current_with_the_openapi_document():
     for path, text in rendered().items():
         assert path.read_text() == text, (
-            f"{path.name} is stale: python -m scripts.export_collections"
+            f"{path.name} is stale: python -m clients.export_collections"
         )
 
 

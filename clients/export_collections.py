@@ -1,6 +1,6 @@
-"""Write `requests.http` and `postman/collection.json` from the OpenAPI document.
+"""Write `clients/requests.http` and `clients/postman/collection.json` from the OpenAPI document.
 
-    .venv/bin/python -m scripts.export_collections
+    .venv/bin/python -m clients.export_collections
 
 One request per operation, in the document's order, except that the stored prediction's own
 requests come after the request that creates it and its DELETE comes last. Bodies and parameters
@@ -24,8 +24,8 @@ from shared.settings import PROJECT_ROOT
 from shared.train import MODEL_NAME, MODEL_VERSION, load_data
 from shared.v2 import INPUT_NAME
 
-HTTP_FILE = PROJECT_ROOT / "requests.http"
-POSTMAN_FILE = PROJECT_ROOT / "postman" / "collection.json"
+HTTP_FILE = PROJECT_ROOT / "clients" / "requests.http"
+POSTMAN_FILE = PROJECT_ROOT / "clients" / "postman" / "collection.json"
 BASE_URL = "http://localhost:8000"  # the FastAPI service; the Flask one is on 8001
 POSTMAN_SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 
@@ -121,7 +121,7 @@ def http_file(document: dict) -> str:
     lines = [
         "# Every operation of the API, for VS Code's REST Client (JetBrains' HTTP Client reads",
         "# it too, except the {{createPrediction...}} reference). Generated from the OpenAPI",
-        "# document by `python -m scripts.export_collections`: edit that, not this file.",
+        "# document by `python -m clients.export_collections`: edit that, not this file.",
         f"@baseUrl = {BASE_URL}",
         "@apiKey = change-me",
         "",
@@ -175,7 +175,7 @@ def postman_collection(document: dict) -> dict:
         "info": {
             "name": document["info"]["title"],
             "description": document["info"]["description"]
-            + "\n\nGenerated from the OpenAPI document by `python -m scripts.export_collections`.",
+            + "\n\nGenerated from the OpenAPI document by `python -m clients.export_collections`.",
             "schema": POSTMAN_SCHEMA,
         },
         "variable": [

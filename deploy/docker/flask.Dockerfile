@@ -1,5 +1,5 @@
-# The FastAPI service as an image. Build from the repository root:
-#   docker build -f docker/fastapi.Dockerfile -t diabetes-fastapi .
+# The Flask service as an image. Build from the repository root:
+#   docker build -f deploy/docker/flask.Dockerfile -t diabetes-flask .
 # CI lints this file with hadolint (`make lint`) but builds nothing: no Docker engine runs there.
 FROM python:3.11-slim-bookworm
 
@@ -31,14 +31,14 @@ RUN .venv/bin/python -m shared.train --model-path models/diabetes.joblib \
 
 USER 10001:10001
 ENV HOST=0.0.0.0 \
-    PORT=8000 \
+    PORT=8001 \
     WORKERS=2
-EXPOSE 8000
+EXPOSE 8001
 
 # python, not curl: the slim image has no curl, and one fewer package is one fewer to patch.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/health', timeout=4)"]
 
-# `make run-fastapi`'s command line (a test checks they agree), in a shell for the fresh
+# `make run-flask`'s command line (a test checks they agree), in a shell for the fresh
 # metrics directory; `exec` puts the server in the shell's place, so `docker stop` reaches it.
-CMD ["sh", "-c", ".venv/bin/python -m shared.preflight && export PROMETHEUS_MULTIPROC_DIR=\"$(mktemp -d -t metrics.XXXXXX)\"; exec .venv/bin/uvicorn --factory fastapi_service.app:create_app --host ${HOST} --port ${PORT} --workers ${WORKERS} --no-access-log --no-server-header --timeout-graceful-shutdown 20"]
+CMD ["sh", "-c", ".venv/bin/python -m shared.preflight && export PROMETHEUS_MULTIPROC_DIR=\"$(mktemp -d -t metrics.XXXXXX)\"; exec .venv/bin/gunicorn 'flask_service.app:create_app()' --bind ${HOST}:${PORT} --workers ${WORKERS} --worker-class gthread --threads 4 --graceful-timeout 20 --no-control-socket --config gunicorn.conf.py"]
