@@ -139,3 +139,11 @@ lock: ## re-pin every transitive dependency into constraints.txt from a fresh en
 
 clean: ## remove the environment, the model and caches
 	rm -rf $(VENV) models data .pytest_cache .ruff_cache build *.egg-info
+
+# Deployment and clients (docs/deployment.md, lessons/11-containers-and-deployment.md).
+# docker-test: both images built and run on a private Docker engine (Debian's docker.io, as
+# root; `.ci/run` installs it). The base image is made from Debian packages when no registry
+# answers, and kept in /var/tmp/ml-serving-twins-docker for the next run.
+.PHONY: docker-test
+docker-test: $(STAMP) ## build both images, run them, check /ready, /predict, CRUD, health, stop
+	DOCKER_TEST=1 $(BIN)/pytest tests/docker -p no:randomly -p no:xdist -s -q

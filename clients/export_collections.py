@@ -15,6 +15,8 @@ too, needs no Node toolchain in a Python repo, and its output is the same bytes 
 
 import json
 import re
+import uuid
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +28,9 @@ from shared.v2 import INPUT_NAME
 
 HTTP_FILE = PROJECT_ROOT / "clients" / "requests.http"
 POSTMAN_FILE = PROJECT_ROOT / "clients" / "postman" / "collection.json"
-BASE_URL = "http://localhost:8000"  # the FastAPI service; the Flask one is on 8001
+SERVICE_URLS = {"FastAPI": "http://localhost:8000", "Flask": "http://localhost:8001"}
+BASE_URL = SERVICE_URLS["FastAPI"]  # the .http file's default
+API_KEY_HEADER = "X-API-Key"
 POSTMAN_SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 
 # The request that stores a prediction, and how later requests name the id it answers with.
@@ -34,6 +38,10 @@ CREATE_OPERATION = "create_prediction"
 HTTP_CREATED_ID = "{{createPrediction.response.body.id}}"  # VS Code REST Client's syntax
 POSTMAN_CREATED_ID = "{{predictionId}}"
 SAVE_CREATED_ID = 'pm.collectionVariables.set("predictionId", pm.response.json().id);'
+
+
+def environment_file(service: str) -> Path:
+    return POSTMAN_FILE.with_name(f"{service.lower()}.postman_environment.json")
 
 
 def first_patient() -> tuple[dict[str, float], float]:
@@ -83,6 +91,44 @@ def example_value(document: dict, schema: dict) -> Any:
     if schema.get("type") == "array":
         return [example_value(document, schema["items"])]
     raise ValueError(f"no example for schema {schema}: add one to SCHEMA_EXAMPLES")
+
+
+# A saved example response needs a value for every field; where the document gives none, these.
+PLACEHOLDERS = {"string": "string", "number": 0.0, "integer": 0, "boolean": True, "null": None}
+DATE_TIME = "2026-01-01T12:00:00Z"
+PROPERTY_EXAMPLES = {
+    "name": MODEL_NAME,
+    "model_name": MODEL_NAME,
+    "version": MODEL_VERSION,
+    "model_version": MODEL_VERSION,
+    "versions": [MODEL_VERSION],
+}
+
+
+def response_example(document: dict, schema: dict) -> Any:
+    """A value for any schema: its example where it has one, a placeholder where not."""
+    try:
+        return example_value(document, {key: schema[key] for key in schema if key != "type"})
+    except (ValueError, KeyError):
+        pass
+    if "$ref" in schema:
+        return response_example(document, resolved(document, schema))
+    for combined in ("anyOf", "oneOf", "allOf"):
+        options = [option for option in schema.get(combined, []) if option.get("type") != "null"]
+        if options:
+            return response_example(document, options[0])
+    if "enum" in schema or "const" in schema:
+        return schema.get("enum", [schema.get("const")])[0]
+    kind = schema.get("type", "object")
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return {
+            name: PROPERTY_EXAMPLES.get(name) or response_example(document, properties[name])
+            for name in properties
+        }
+    if kind == "array":
+        return [response_example(document, schema.get("items", {}))]
+    return DATE_TIME if schema.get("format") == "date-time" else PLACEHOLDERS[kind]
 
 
 def request_body(document: dict, operation: dict) -> Any | None:
@@ -140,6 +186,69 @@ def http_file(document: dict) -> str:
     return "\n".join(lines)
 
 
+def postman_auth(operation: dict) -> dict | None:
+    """Collection-level auth sends the key; an operation the document marks public opts out."""
+    return None if needs_api_key(operation) else {"type": "noauth"}
+
+
+def resolved(document: dict, schema: dict) -> dict:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def success_response(operation: dict) -> tuple[int, dict | None]:
+    """The documented 2xx status and its JSON schema (None for a body-less answer)."""
+    code = next(code for code in operation["responses"] if code.startswith("2"))
+    content = operation["responses"][code].get("content", {}).get("application/json")
+    return int(code), None if content is None else content.get("schema", {})
+
+
+def postman_tests(document: dict, operation: dict) -> list[str]:
+    """`pm.test` lines: the documented status, and the documented shape of the answer."""
+    status, schema = success_response(operation)
+    lines = [
+        f'pm.test("answers {status}", function () {{',
+        f"    pm.response.to.have.status({status});",
+        "});",
+    ]
+    if schema is None:
+        return lines
+    shape = resolved(document, schema)
+    lines += [
+        'pm.test("answers JSON of the documented shape", function () {',
+        "    const body = pm.response.json();",
+    ]
+    if shape.get("type") == "array":
+        lines.append('    pm.expect(body).to.be.an("array");')
+    else:
+        lines.append('    pm.expect(body).to.be.an("object");')
+        required = shape.get("required", [])
+        if required:
+            lines.append(f"    pm.expect(body).to.include.all.keys({json.dumps(required)});")
+    lines.append("});")
+    if operation["operationId"] == CREATE_OPERATION:
+        lines.append(SAVE_CREATED_ID)
+    return lines
+
+
+def example_response(document: dict, operation: dict, request: dict) -> dict:
+    """A saved example: what a successful call answers, built from the document's schemas."""
+    status, schema = success_response(operation)
+    example: dict[str, Any] = {
+        "name": f"{status} {HTTPStatus(status).phrase}",
+        "originalRequest": request,
+        "status": HTTPStatus(status).phrase,
+        "code": status,
+        "header": [],
+    }
+    if schema is not None:
+        example["_postman_previewlanguage"] = "json"
+        example["header"].append({"key": "Content-Type", "value": "application/json"})
+        example["body"] = json.dumps(response_example(document, schema), indent=2)
+    return example
+
+
 def postman_item(document: dict, method: str, path: str, operation: dict) -> dict:
     concrete = concrete_path(path, POSTMAN_CREATED_ID)
     request: dict[str, Any] = {
@@ -152,8 +261,9 @@ def postman_item(document: dict, method: str, path: str, operation: dict) -> dic
         },
         "description": operation.get("description", ""),
     }
-    if needs_api_key(operation):
-        request["header"].append({"key": "X-API-Key", "value": "{{apiKey}}"})
+    auth = postman_auth(operation)
+    if auth is not None:
+        request["auth"] = auth
     body = request_body(document, operation)
     if body is not None:
         request["header"].append({"key": "Content-Type", "value": "application/json"})
@@ -162,40 +272,80 @@ def postman_item(document: dict, method: str, path: str, operation: dict) -> dic
             "raw": json.dumps(body, indent=2),
             "options": {"raw": {"language": "json"}},
         }
-    item: dict[str, Any] = {"name": f"{method} {path}", "request": request}
-    if operation["operationId"] == CREATE_OPERATION:
-        item["event"] = [
-            {"listen": "test", "script": {"type": "text/javascript", "exec": [SAVE_CREATED_ID]}}
-        ]
-    return item
+    return {
+        "name": operation["summary"],
+        "event": [
+            {
+                "listen": "test",
+                "script": {"type": "text/javascript", "exec": postman_tests(document, operation)},
+            }
+        ],
+        "request": request,
+        "response": [example_response(document, operation, request)],
+    }
+
+
+def postman_folders(document: dict) -> list[dict]:
+    """One folder per tag, in the order the operations first use them."""
+    folders: dict[str, dict] = {}
+    descriptions = {tag["name"]: tag.get("description", "") for tag in document.get("tags", [])}
+    for method, path, operation in ordered_operations(document):
+        tag = operation.get("tags", ["other"])[0]
+        folder = folders.setdefault(
+            tag, {"name": tag, "description": descriptions.get(tag, ""), "item": []}
+        )
+        folder["item"].append(postman_item(document, method, path, operation))
+    return list(folders.values())
 
 
 def postman_collection(document: dict) -> dict:
     return {
         "info": {
+            "_postman_id": str(uuid.uuid5(uuid.NAMESPACE_URL, BASE_URL + "/openapi.json")),
             "name": document["info"]["title"],
             "description": document["info"]["description"]
-            + "\n\nGenerated from the OpenAPI document by `python -m clients.export_collections`.",
+            + "\n\nPick the environment of the service to call (FastAPI or Flask) and set its"
+            " `apiKey`. Every request tests its status and the shape of its answer."
+            "\n\nGenerated from the OpenAPI document by `python -m clients.export_collections`.",
             "schema": POSTMAN_SCHEMA,
         },
-        "variable": [
-            {"key": "baseUrl", "value": BASE_URL},
-            {"key": "apiKey", "value": "change-me"},
-            {"key": "predictionId", "value": ""},
+        # The key goes where the document's ApiKey scheme says; public requests say `noauth`.
+        "auth": {
+            "type": "apikey",
+            "apikey": [
+                {"key": "key", "value": API_KEY_HEADER, "type": "string"},
+                {"key": "value", "value": "{{apiKey}}", "type": "string"},
+                {"key": "in", "value": "header", "type": "string"},
+            ],
+        },
+        # Set by the request that stores a prediction; read by those that use it.
+        "variable": [{"key": "predictionId", "value": ""}],
+        "item": postman_folders(document),
+    }
+
+
+def postman_environment(service: str, base_url: str) -> dict:
+    """One environment per service: its address, and the key as a secret (masked in Postman)."""
+    return {
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, base_url)),
+        "name": f"{service} ({base_url.removeprefix('http://')})",
+        "values": [
+            {"key": "baseUrl", "value": base_url, "type": "default", "enabled": True},
+            {"key": "apiKey", "value": "change-me", "type": "secret", "enabled": True},
         ],
-        "item": [
-            postman_item(document, method, path, operation)
-            for method, path, operation in ordered_operations(document)
-        ],
+        "_postman_variable_scope": "environment",
     }
 
 
 def rendered() -> dict[Path, str]:
     """Each file's expected text."""
     document = openapi_document()
+    files = {HTTP_FILE: http_file(document), POSTMAN_FILE: postman_collection(document)}
+    for service, base_url in SERVICE_URLS.items():
+        files[environment_file(service)] = postman_environment(service, base_url)
     return {
-        HTTP_FILE: http_file(document),
-        POSTMAN_FILE: json.dumps(postman_collection(document), indent=2) + "\n",
+        path: content if isinstance(content, str) else json.dumps(content, indent=2) + "\n"
+        for path, content in files.items()
     }
 
 

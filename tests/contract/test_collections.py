@@ -44,15 +44,21 @@ def read_http_file() -> list[CollectedRequest]:
 
 
 def read_postman_file() -> list[CollectedRequest]:
+    """Requests in folders; the collection's API-key auth applies unless a request says noauth."""
+    collection = json.loads(POSTMAN_FILE.read_text())
+    auth = {entry["key"]: entry["value"] for entry in collection["auth"]["apikey"]}
     collected = []
-    for item in json.loads(POSTMAN_FILE.read_text())["item"]:
+    for item in [item for folder in collection["item"] for item in folder["item"]]:
         request = item["request"]
         scripts = [line for event in item.get("event", []) for line in event["script"]["exec"]]
+        headers = {header["key"]: header["value"] for header in request["header"]}
+        if request.get("auth", collection["auth"])["type"] == "apikey":
+            headers[auth["key"]] = auth["value"]
         collected.append(
             CollectedRequest(
                 request["method"],
                 request["url"]["raw"],
-                {header["key"]: header["value"] for header in request["header"]},
+                headers,
                 request.get("body", {}).get("raw"),
                 "predictionId" if SAVE_CREATED_ID in scripts else None,
             )
