@@ -144,6 +144,12 @@ clean: ## remove the environment, the model and caches
 # docker-test: both images built and run on a private Docker engine (Debian's docker.io, as
 # root; `.ci/run` installs it). The base image is made from Debian packages when no registry
 # answers, and kept in /var/tmp/ml-serving-twins-docker for the next run.
-.PHONY: docker-test
+.PHONY: docker-test lint-deploy
 docker-test: $(STAMP) ## build both images, run them, check /ready, /predict, CRUD, health, stop
 	DOCKER_TEST=1 $(BIN)/pytest tests/docker -p no:randomly -p no:xdist -s -q
+
+# `make lint` also validates the manifests offline (Kubernetes' schemas, KServe's) and compose's
+# interpolation; `make test` runs the same tests in its suite.
+lint: lint-deploy
+lint-deploy: $(STAMP) ## validate deploy/kubernetes, deploy/kserve and compose.yaml offline
+	$(BIN)/pytest -q -p no:randomly -p no:xdist tests/unit/test_manifests.py tests/unit/test_compose.py
