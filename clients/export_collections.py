@@ -1,12 +1,18 @@
-"""Write `clients/requests.http` and `clients/postman/collection.json` from the OpenAPI document.
+"""Write `clients/requests.http` and `clients/postman/` (the collection and one environment per
+service) from the OpenAPI document.
 
     .venv/bin/python -m clients.export_collections
 
 One request per operation, in the document's order, except that the stored prediction's own
 requests come after the request that creates it and its DELETE comes last. Bodies and parameters
 come from the document's examples; what a schema cannot say (a tensor whose shape must match its
-data, the id of a prediction created a moment ago) is filled in below. A test regenerates both
+data, the id of a prediction created a moment ago) is filled in below. A test regenerates the
 files and compares, so they never drift from the API, and sends every request to both services.
+
+The Postman collection is what a Postman user keeps: folders by tag, the API key once as the
+collection's auth (public operations opt out, as the document's `security` says), and on every
+request `pm.test` checks of the documented status and the answer's required keys, plus a saved
+example answer. newman runs those checks in `make test` (tests/contract/test_postman.py).
 
 Why a script and not the npm package `openapi-to-postmanv2`: it writes the plain-text collection
 too, needs no Node toolchain in a Python repo, and its output is the same bytes on every run
