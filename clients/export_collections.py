@@ -165,8 +165,10 @@ def concrete_path(path: str, created_id: str) -> str:
     return re.sub(r"\{(\w+)\}", lambda match: str(values[match.group(1)]), path)
 
 
-def needs_api_key(operation: dict) -> bool:
-    return any("ApiKey" in requirement for requirement in operation.get("security", []))
+def needs_api_key(document: dict, operation: dict) -> bool:
+    """The operation's own `security`, else the document's (OpenAPI's inheritance)."""
+    requirements = operation.get("security", document.get("security", []))
+    return any("ApiKey" in requirement for requirement in requirements)
 
 
 def http_file(document: dict) -> str:
@@ -183,7 +185,7 @@ def http_file(document: dict) -> str:
         if operation["operationId"] == CREATE_OPERATION:
             lines.append("# @name createPrediction")
         lines.append(f"{method} {{{{baseUrl}}}}{concrete_path(path, HTTP_CREATED_ID)}")
-        if needs_api_key(operation):
+        if needs_api_key(document, operation):
             lines.append("X-API-Key: {{apiKey}}")
         body = request_body(document, operation)
         if body is not None:
@@ -192,9 +194,9 @@ def http_file(document: dict) -> str:
     return "\n".join(lines)
 
 
-def postman_auth(operation: dict) -> dict | None:
+def postman_auth(document: dict, operation: dict) -> dict | None:
     """Collection-level auth sends the key; an operation the document marks public opts out."""
-    return None if needs_api_key(operation) else {"type": "noauth"}
+    return None if needs_api_key(document, operation) else {"type": "noauth"}
 
 
 def resolved(document: dict, schema: dict) -> dict:
@@ -267,7 +269,7 @@ def postman_item(document: dict, method: str, path: str, operation: dict) -> dic
         },
         "description": operation.get("description", ""),
     }
-    auth = postman_auth(operation)
+    auth = postman_auth(document, operation)
     if auth is not None:
         request["auth"] = auth
     body = request_body(document, operation)
