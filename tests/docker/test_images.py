@@ -27,6 +27,7 @@ pytestmark = pytest.mark.skipif(
 SERVICES = ("fastapi", "flask")
 API_KEY = "docker-test-key"
 TEST_LABEL = "ml-serving-twins.test=docker-test"
+IMAGE_REPOSITORY = "ml-serving-twins"
 
 
 @pytest.fixture(scope="session")
@@ -43,14 +44,17 @@ def engine() -> Iterator[DockerEngine]:
         containers = engine.run("ps", "-aq", "--filter", f"label={TEST_LABEL}").stdout.split()
         if containers:
             engine.run("rm", "-f", *containers, check=False)
+        images = engine.run("images", "-q", IMAGE_REPOSITORY + "/*").stdout.split()
+        if images:
+            engine.run("rmi", "-f", *set(images), check=False)
         engine.run("image", "prune", "-f", check=False)
         engine.stop()
 
 
 @pytest.fixture(scope="module", params=SERVICES)
-def image(engine: DockerEngine, request: pytest.FixtureRequest) -> Iterator[str]:
+def image(engine: DockerEngine, request: pytest.FixtureRequest) -> str:
     service = request.param
-    tag = f"ml-serving-twins/{service}:docker-test"
+    tag = f"{IMAGE_REPOSITORY}/{service}:docker-test"
     started = time.monotonic()
     result = engine.run(
         *("build", "--network", "host", "--force-rm"),
@@ -59,8 +63,9 @@ def image(engine: DockerEngine, request: pytest.FixtureRequest) -> Iterator[str]
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     print(f"\n{service} image built in {time.monotonic() - started:.0f} s")
-    yield tag
-    engine.run("rmi", "-f", tag, check=False)
+    # Removed at the end of the session, not here: the second image reuses the first's layers
+    # up to the first line where the Dockerfiles differ.
+    return tag
 
 
 class Container:
