@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import TextIO
 
 BASE_IMAGE = "python:3.11-slim-bookworm"
 STANDIN_LABEL = "ml-serving-twins.standin=debootstrap"
@@ -32,6 +33,7 @@ class DockerEngine:
         self.socket = root / "docker.sock"
         self.host = f"unix://{self.socket}"
         self.daemon: subprocess.Popen | None = None
+        self.log: TextIO | None = None
         self.dockerd = shutil.which("dockerd") or "/usr/sbin/dockerd"
         # Debian's client, of the daemon's own version, where it is: a newer client elsewhere
         # on the PATH may have dropped the legacy builder these builds use.
@@ -41,7 +43,7 @@ class DockerEngine:
     def start(self, timeout: float = 60) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         self.socket.unlink(missing_ok=True)
-        log = (self.root / "dockerd.log").open("w")
+        self.log = (self.root / "dockerd.log").open("w")  # closed in stop()
         self.daemon = subprocess.Popen(
             [
                 self.dockerd,
@@ -52,7 +54,7 @@ class DockerEngine:
                 *("--storage-driver", "vfs"),
                 *("--iptables=false", "--ip6tables=false", "--bridge=none"),
             ],
-            stdout=log,
+            stdout=self.log,
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
@@ -72,6 +74,8 @@ class DockerEngine:
             except subprocess.TimeoutExpired:
                 self.daemon.kill()
                 self.daemon.wait()
+        if self.log:
+            self.log.close()
 
     def run(
         self, *args: str, check: bool = True, timeout: float = 900, env: dict | None = None
