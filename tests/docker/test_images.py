@@ -48,6 +48,7 @@ def engine() -> Iterator[DockerEngine]:
         if images:
             engine.run("rmi", "-f", *set(images), check=False)
         engine.run("image", "prune", "-f", check=False)
+        engine.run("builder", "prune", "-af", check=False)
         engine.stop()
 
 
@@ -57,9 +58,10 @@ def image(engine: DockerEngine, request: pytest.FixtureRequest) -> str:
     tag = f"{IMAGE_REPOSITORY}/{service}:docker-test"
     started = time.monotonic()
     result = engine.run(
-        *("build", "--network", "host", "--force-rm"),
+        *("build", "--network", "host", "--progress", "plain"),
         *("--file", f"deploy/docker/{service}.Dockerfile", "--tag", tag, str(PROJECT_ROOT)),
         check=False,
+        timeout=1800,  # 3 min on a busy 2-core machine; pip downloads every dependency
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     print(f"\n{service} image built in {time.monotonic() - started:.0f} s")
