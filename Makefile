@@ -143,7 +143,8 @@ clean: ## remove the environment, the model and caches
 # Deployment and clients (docs/deployment.md, lessons/11-containers-and-deployment.md).
 # docker-test: both images built and run on a private Docker engine (Debian's docker.io, as
 # root; `.ci/run` installs it). The base image is made from Debian packages when no registry
-# answers, and kept in /var/tmp/ml-serving-twins-docker for the next run.
+# answers, and kept as /var/tmp/ml-serving-twins-base-image.tar for the next run; the engine
+# itself lives in a fresh /var/tmp directory, deleted when the run ends.
 .PHONY: docker-test lint-deploy
 docker-test: $(STAMP) ## build both images, run them, check /ready, /predict, CRUD, health, stop
 	DOCKER_TEST=1 $(BIN)/pytest tests/docker -p no:randomly -p no:xdist -s -q

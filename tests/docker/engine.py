@@ -22,15 +22,17 @@ from typing import TextIO
 BASE_IMAGE = "python:3.11-slim-bookworm"
 STANDIN_LABEL = "ml-serving-twins.standin=debootstrap"
 DEBIAN_MIRROR = "http://deb.debian.org/debian"
-# Kept between runs on one machine so the base image is made once: it only ever holds the
-# base image (the test removes what it builds and runs) and nothing else uses this engine.
-DEFAULT_ROOT = Path(os.environ.get("DOCKER_TEST_ROOT", "/var/tmp/ml-serving-twins-docker"))
+# Each run's engine lives in a fresh directory, deleted when it stops: nothing it built or ran
+# can outlive the run. Only the base image is kept between runs on one machine, as an archive
+# (`docker save`), so debootstrap runs once per machine, not once per run.
+TEMP_PARENT = Path(os.environ.get("DOCKER_TEST_TMP", "/var/tmp"))
+BASE_IMAGE_ARCHIVE = TEMP_PARENT / "ml-serving-twins-base-image.tar"
 
 
 class DockerEngine:
-    def __init__(self, root: Path = DEFAULT_ROOT) -> None:
-        self.root = root
-        self.socket = root / "docker.sock"
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="ml-serving-twins-docker-", dir=TEMP_PARENT))
+        self.socket = self.root / "docker.sock"
         self.host = f"unix://{self.socket}"
         self.daemon: subprocess.Popen | None = None
         self.log: TextIO | None = None
@@ -76,6 +78,11 @@ class DockerEngine:
                 self.daemon.wait()
         if self.log:
             self.log.close()
+        # dockerd leaves its network namespace (and, after a crash, layers) mounted in its dirs.
+        mounts = [line.split()[1] for line in Path("/proc/self/mounts").read_text().splitlines()]
+        for mount in sorted((m for m in mounts if m.startswith(f"{self.root}/")), reverse=True):
+            subprocess.run(["umount", "--lazy", mount], check=False)
+        shutil.rmtree(self.root)
 
     def run(
         self, *args: str, check: bool = True, timeout: float = 900, env: dict | None = None
@@ -95,13 +102,17 @@ class DockerEngine:
         return self.run("image", "inspect", tag, check=False).returncode == 0
 
     def ensure_base_image(self) -> str:
-        """How the base image got here: 'cached', 'pulled' or 'stand-in built'."""
-        if self.has_image(BASE_IMAGE):
-            return "cached"
-        if self.run("pull", BASE_IMAGE, check=False, timeout=120).returncode == 0:
+        """How the base image got here: pulled, loaded from the archive, or a stand-in built."""
+        if self.run("pull", BASE_IMAGE, check=False, timeout=300).returncode == 0:
             return "pulled"
+        if BASE_IMAGE_ARCHIVE.exists():
+            self.run("load", "--input", str(BASE_IMAGE_ARCHIVE))
+            return f"loaded from {BASE_IMAGE_ARCHIVE}"
         self.standin_base_image()
-        return "stand-in built"
+        partial = BASE_IMAGE_ARCHIVE.with_suffix(".partial")
+        self.run("save", "--output", str(partial), BASE_IMAGE)
+        partial.rename(BASE_IMAGE_ARCHIVE)  # whole or absent, never half-written
+        return "stand-in built from Debian packages"
 
     def standin_base_image(self) -> None:
         """Debian bookworm's python3 (3.11, as in the real image) under the real image's tag,
