@@ -82,7 +82,7 @@ dev-flask: $(MODEL) ## Flask's dev server with auto-reload (development only)
 test: $(MODEL) ## lint, then the whole suite: unit, contract (in-process and live), lessons
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/hadolint docker/fastapi.Dockerfile docker/flask.Dockerfile
+	$(BIN)/hadolint deploy/docker/fastapi.Dockerfile deploy/docker/flask.Dockerfile
 	@$(MAKE) --no-print-directory lint-openapi
 	$(BIN)/pytest -n 2 --dist loadfile
 	$(POSTGRES_SERVER) --if-available -- $(POSTGRES_TESTS)
@@ -124,7 +124,7 @@ test-browser: $(MODEL) ## the playground page and /docs in headless Chromium (De
 lint: $(STAMP) ## ruff lint and format check, hadolint on the Dockerfiles, redocly on OpenAPI
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/hadolint docker/fastapi.Dockerfile docker/flask.Dockerfile
+	$(BIN)/hadolint deploy/docker/fastapi.Dockerfile deploy/docker/flask.Dockerfile
 	@$(MAKE) --no-print-directory lint-openapi
 
 # The contract's OpenAPI document, pinned: both services must serve exactly this file
@@ -237,3 +237,19 @@ hostile: $(MODEL) ## hostile clients at full scale: slow clients, store starvati
 	HOSTILE_SCALE=full $(BIN)/pytest tests/hostile -p no:randomly -s -q
 	HOSTILE_SCALE=full $(POSTGRES_SERVER) --if-available -- \
 		$(BIN)/pytest tests/hostile/test_store_concurrency.py -p no:randomly -s -q
+
+
+# Deployment and clients (docs/deployment.md, lessons/11-containers-and-deployment.md).
+# docker-test: both images built and run on a private Docker engine (Debian's docker.io, as
+# root; `.ci/run` installs it). The base image is made from Debian packages when no registry
+# answers, and kept as /var/tmp/ml-serving-twins-base-image.tar for the next run; the engine
+# itself lives in a fresh /var/tmp directory, deleted when the run ends.
+.PHONY: docker-test lint-deploy
+docker-test: $(STAMP) ## build both images, run them, check /ready, /predict, CRUD, health, stop
+	DOCKER_TEST=1 $(BIN)/pytest tests/docker -p no:randomly -p no:xdist -s -q
+
+# `make lint` also validates the manifests offline (Kubernetes' schemas, KServe's) and compose's
+# interpolation; `make test` runs the same tests in its suite.
+lint: lint-deploy
+lint-deploy: $(STAMP) ## validate deploy/kubernetes, deploy/kserve and compose.yaml offline
+	$(BIN)/pytest -q -p no:randomly -p no:xdist tests/unit/test_manifests.py tests/unit/test_compose.py

@@ -1,5 +1,5 @@
-"""`requests.http` and `postman/collection.json`: current with the API, and every request in them
-answers its documented success status from both live services."""
+"""`clients/requests.http` and `clients/postman/collection.json`: current with the API, and every
+request in them answers its documented success status from both live services."""
 
 import json
 import re
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 import requests
 
-from scripts.export_collections import (
+from clients.export_collections import (
     HTTP_FILE,
     POSTMAN_FILE,
     SAVE_CREATED_ID,
@@ -44,15 +44,21 @@ def read_http_file() -> list[CollectedRequest]:
 
 
 def read_postman_file() -> list[CollectedRequest]:
+    """Requests in folders; the collection's API-key auth applies unless a request says noauth."""
+    collection = json.loads(POSTMAN_FILE.read_text())
+    auth = {entry["key"]: entry["value"] for entry in collection["auth"]["apikey"]}
     collected = []
-    for item in json.loads(POSTMAN_FILE.read_text())["item"]:
+    for item in [item for folder in collection["item"] for item in folder["item"]]:
         request = item["request"]
         scripts = [line for event in item.get("event", []) for line in event["script"]["exec"]]
+        headers = {header["key"]: header["value"] for header in request["header"]}
+        if request.get("auth", collection["auth"])["type"] == "apikey":
+            headers[auth["key"]] = auth["value"]
         collected.append(
             CollectedRequest(
                 request["method"],
                 request["url"]["raw"],
-                {header["key"]: header["value"] for header in request["header"]},
+                headers,
                 request.get("body", {}).get("raw"),
                 "predictionId" if SAVE_CREATED_ID in scripts else None,
             )
@@ -97,7 +103,7 @@ def send_all(collected: list[CollectedRequest], base_url: str, api_key: str) -> 
 def test_collections_are_current_with_the_openapi_document():
     for path, text in rendered().items():
         assert path.read_text() == text, (
-            f"{path.name} is stale: python -m scripts.export_collections"
+            f"{path.name} is stale: python -m clients.export_collections"
         )
 
 

@@ -1,7 +1,7 @@
 """The Dockerfiles and compose.yaml agree with the Makefile and the settings.
 
-No Docker engine runs in CI, so nothing is built here: hadolint lints the Dockerfiles (`make lint`)
-and these tests check what can be checked without an engine.
+These tests need no engine: hadolint lints the Dockerfiles (`make lint`), and `make docker-test`
+(tests/docker/) builds and runs both images on a real one.
 """
 
 import json
@@ -22,7 +22,7 @@ SERVICES = ("fastapi", "flask")
 def instructions(service: str) -> dict[str, str]:
     """The Dockerfile's instructions by keyword (the last one wins, as in Docker), with
     continuation lines joined."""
-    text = (PROJECT_ROOT / "docker" / f"{service}.Dockerfile").read_text()
+    text = (PROJECT_ROOT / "deploy" / "docker" / f"{service}.Dockerfile").read_text()
     text = re.sub(r"\\\n\s*", "", text)
     found = {}
     for line in text.splitlines():
@@ -88,7 +88,7 @@ def test_image_healthcheck_passes_against_a_running_service(service, live_server
 @pytest.mark.parametrize("service", SERVICES)
 def test_compose_builds_each_service_from_its_dockerfile(service):
     build = compose()["services"][service]["build"]
-    assert build == {"context": ".", "dockerfile": f"docker/{service}.Dockerfile"}
+    assert build == {"context": ".", "dockerfile": f"deploy/docker/{service}.Dockerfile"}
 
 
 @pytest.mark.parametrize("service", SERVICES)

@@ -1,5 +1,5 @@
 # The Flask service as an image. Build from the repository root:
-#   docker build -f docker/flask.Dockerfile -t diabetes-flask .
+#   docker build -f deploy/docker/flask.Dockerfile -t diabetes-flask .
 # CI lints this file with hadolint (`make lint`) but builds nothing: no Docker engine runs there.
 FROM python:3.11-slim-bookworm
 

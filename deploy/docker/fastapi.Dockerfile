@@ -1,5 +1,5 @@
 # The FastAPI service as an image. Build from the repository root:
-#   docker build -f docker/fastapi.Dockerfile -t diabetes-fastapi .
+#   docker build -f deploy/docker/fastapi.Dockerfile -t diabetes-fastapi .
 # CI lints this file with hadolint (`make lint`) but builds nothing: no Docker engine runs there.
 FROM python:3.11-slim-bookworm
 
