@@ -268,7 +268,7 @@ def postman_item(document: dict, method: str, path: str, operation: dict) -> dic
             "host": ["{{baseUrl}}"],
             "path": concrete.strip("/").split("/"),
         },
-        "description": operation.get("description", ""),
+        "description": operation.get("description") or operation["summary"],
     }
     auth = postman_auth(document, operation)
     if auth is not None:
@@ -282,7 +282,8 @@ def postman_item(document: dict, method: str, path: str, operation: dict) -> dic
             "options": {"raw": {"language": "json"}},
         }
     return {
-        "name": operation["summary"],
+        # A short name for Postman's sidebar: `create_prediction` -> "Create prediction".
+        "name": operation["operationId"].replace("_", " ").capitalize(),
         "event": [
             {
                 "listen": "test",
