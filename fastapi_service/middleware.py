@@ -68,20 +68,31 @@ class RequestContextMiddleware:
         # One id for the request, should the server answer it itself (see server.py).
         request_id = scope.setdefault("state", {}).setdefault(REQUEST_ID_STATE, request_id)
         status = 500  # what the client gets if the app fails before it answers
+        counted = False
+
+        def count() -> None:
+            nonlocal counted
+            counted = True
+            answered = scope["state"].get(SERVER_ANSWER, status)  # the server answered instead
+            log_access(request_id, scope["method"], scope["path"], answered, started)
+            record_metrics(scope, answered, started)
 
         async def send_with_request_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
                 MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                # Counted before the last bytes leave, as Flask's after_request does: a client
+                # that reads its answer and then scrapes /metrics finds its request there.
+                count()
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_request_id)
         finally:
-            status = scope["state"].get(SERVER_ANSWER, status)  # the server answered instead
-            log_access(request_id, scope["method"], scope["path"], status, started)
-            record_metrics(scope, status, started)
+            if not counted:  # the app failed, or the server answered for it (server.py)
+                count()
 
 
 class RequestLimitsMiddleware:

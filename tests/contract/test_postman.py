@@ -100,5 +100,5 @@ def test_a_wrong_status_fails_the_run(newman, live_servers, tmp_path):
     base_url = live_servers["fastapi"].base_url
     assert run_newman(newman, "FastAPI", base_url, "a-wrong-key", report) != 0
     assert failures(report) == [
-        "Delete Prediction: expected response to have status code 204 but got 401"
+        "Delete prediction: expected response to have status code 204 but got 401"
     ]

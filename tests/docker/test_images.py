@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from conftest import free_port
+from tests.support.servers import free_port
 from shared.schemas import EXAMPLE_PATIENT
 from shared.settings import PROJECT_ROOT
 from tests.docker.engine import DockerEngine
