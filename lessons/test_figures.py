@@ -82,6 +82,15 @@ def test_every_quoted_figure_is_marked(document):
     assert not unmarked, f"{document.name} quotes figures without a marker: {unmarked}"
 
 
+def test_the_update_rewrites_a_marked_figure_to_its_run():
+    rps = figures()["saturation.fastapi.rps"]
+    stale = "about 1.0 req/s<!-- figure: saturation.fastapi.rps --> today"
+    expected = f"{rps:,.1f}" if rps >= 1000 else f"{rps:.1f}"
+    fresh = with_new_figures(stale, "bench")
+    assert fresh == f"about {expected} req/s<!-- figure: saturation.fastapi.rps --> today"
+    assert with_new_figures(stale, "peers") == stale  # another run's figures are left alone
+
+
 def test_the_check_catches_a_wrong_figure():
     rps = figures()["saturation.fastapi.rps"]
     right = f"{rps:.0f} req/s<!-- figure: saturation.fastapi.rps -->"
@@ -93,6 +102,30 @@ def test_the_check_catches_a_wrong_figure():
     )
 
 
+def with_new_figures(text: str, run: str) -> str:
+    """The text with every figure marked for `run` rewritten from that run, each to the decimals
+    it showed: after committing a new reference run, the quotes follow it (their prose may not:
+    read it again)."""
+    known = figures(run)
+
+    def rewrite(match: re.Match) -> str:
+        marked_run, _, key = match["key"].rpartition(":")
+        if (marked_run or "bench") != run:
+            return match.group()
+        number = match["number"]
+        decimals = len(number.split(".")[1]) if "." in number else 0
+        grouping = "," if known[key] >= 1000 else ""
+        return f"{known[key]:{grouping}.{decimals}f}" + match.group()[len(number) :]
+
+    return MARKED.sub(rewrite, text)
+
+
 if __name__ == "__main__":
-    for key, value in figures(*sys.argv[1:]).items():
-        print(f"{key:60} {value}")
+    # `python lessons/test_figures.py [run]` lists a run's figures;
+    # `python lessons/test_figures.py --update run` rewrites the quotes of that run.
+    if sys.argv[1:2] == ["--update"]:
+        for document in DOCUMENTS:
+            document.write_text(with_new_figures(document.read_text(), sys.argv[2]))
+    else:
+        for key, value in figures(*sys.argv[1:]).items():
+            print(f"{key:60} {value}")

@@ -26,10 +26,6 @@ class MicroBatcher:
         self.max_batch = max_batch
         self._waiting: list[tuple[Patient, asyncio.Future[PredictionResponse]]] = []
 
-    @property
-    def version(self) -> str:
-        return self.predictor.version
-
     async def predict_one(self, patient: Patient) -> PredictionResponse:
         if not self.enabled:
             return self.predictor.predict_one(patient)

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from tests.support.servers import free_port
 from shared.schemas import EXAMPLE_PATIENT
 from shared.settings import PROJECT_ROOT
 from tests.docker.engine import DockerEngine
+from tests.support.servers import free_port
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("DOCKER_TEST") != "1",
