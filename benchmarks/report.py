@@ -345,7 +345,42 @@ def tables(summary: dict) -> list[tuple[str, list[str], list[list[str]]]]:
         for ratio in summary["ratios"]
     ]
     found.append(("Ratios, round by round (same round, valid figures only)", header, rows))
+    goals = goal_rows(summary)
+    if goals:
+        found.append(
+            ("Goals (median of the same-round req/s ratios)", ["goal", "ratio", ""], goals)
+        )
     return found
+
+
+# The project's performance goals, each a same-round ratio and the least its median should be.
+# A run shows each goal it measured, met or short by how much (goals on bulk rows/s and p99 are
+# read from the tables above).
+GOALS = (
+    ("FastAPI V2 infer ≥ 2.0× MLServer (defaults)", "v2", "fastapi / mlserver", 2.0),
+    ("FastAPI V2 infer ≥ 1.5× MLServer (batching)", "v2", "fastapi / mlserver-batched", 1.5),
+    ("FastAPI V2 infer ahead of KServe", "v2", "fastapi / kserve", 1.0),
+    ("Flask V2 infer ≥ MLServer (defaults)", "v2", "flask / mlserver", 1.0),
+    ("FastAPI /predict ≥ 2.0× the seed FastAPI app", "saturation", "fastapi / seed-fastapi", 2.0),
+    ("Flask /predict ≥ 0.9× the seed Flask app", "saturation", "flask / seed-flask", 0.9),
+)
+
+
+def goal_rows(summary: dict) -> list[list[str]]:
+    """One row per goal the run measured: the goal, the median ratio, met or short by how much."""
+    medians = {
+        (ratio["scenario"], ratio["ratio"]): ratio["median"]
+        for ratio in summary["ratios"]
+        if ratio["metric"] == "rps" and ratio["median"] is not None
+    }
+    rows = []
+    for goal, scenario, ratio, least in GOALS:
+        median = medians.get((scenario, ratio))
+        if median is None:
+            continue
+        verdict = "met" if median >= least else f"short by {(1 - median / least) * 100:.0f} %"
+        rows.append([goal, f"{median:.2f}×", verdict])
+    return rows
 
 
 def markdown_table(header: list[str], rows: list[list[str]]) -> str:

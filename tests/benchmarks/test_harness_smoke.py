@@ -12,7 +12,7 @@ import pytest
 
 from benchmarks import payloads
 from benchmarks.measure import Step
-from benchmarks.report import round_ratios
+from benchmarks.report import goal_rows, round_ratios
 from benchmarks.run import invalid_reason, main, parse_args, plan
 from shared.schemas import EXAMPLE_PATIENT
 from shared.train import MODEL_NAME
@@ -142,3 +142,17 @@ def test_v2_figures_are_read_against_the_seeds_predict_of_the_same_round():
 def test_the_v2_body_names_the_model_the_services_serve():
     assert payloads.MODEL_NAME == MODEL_NAME
     assert json.loads(payloads.V2_JSON)["inputs"][0]["data"] == list(EXAMPLE_PATIENT.values())
+
+
+def test_a_goal_is_met_or_says_by_how_much_it_is_short():
+    ratio = {"scenario": "v2", "metric": "rps", "per_round": []}
+    summary = {
+        "ratios": [
+            {**ratio, "ratio": "fastapi / mlserver", "median": 2.67},
+            {**ratio, "ratio": "fastapi / mlserver-batched", "median": 1.45},
+        ]
+    }
+    assert goal_rows(summary) == [
+        ["FastAPI V2 infer ≥ 2.0× MLServer (defaults)", "2.67×", "met"],
+        ["FastAPI V2 infer ≥ 1.5× MLServer (batching)", "1.45×", "short by 3 %"],
+    ]
