@@ -1,7 +1,7 @@
 """The endpoints. Each one parses (FastAPI reads the signature), calls the core, answers.
 
 They are `async def` because their work is short and CPU-bound: a `def` endpoint would be sent to
-FastAPI's thread pool, and that hop costs more than the prediction (lesson 10). Blocking I/O, such
+FastAPI's thread pool, and that hop costs more than the prediction (lesson 15). Blocking I/O, such
 as the database in predictions.py, stays in `def` endpoints, where the pool belongs.
 """
 

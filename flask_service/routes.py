@@ -1,7 +1,7 @@
 """The endpoints. Each one parses (flask-openapi3 reads the signature), calls the core, answers.
 
-They are plain `def`: Flask gives each request a thread of its own (gunicorn's gthread worker),
-so there is no event loop to keep free and no hop to save (lesson 10).
+They are plain `def`: gunicorn's gevent worker gives each connection a greenlet of its own, and
+a route runs start to end as plain Python, so there is no hop to save (lesson 15).
 """
 
 from flask import g
