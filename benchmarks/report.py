@@ -204,18 +204,17 @@ def tables(summary: dict) -> list[tuple[str, list[str], list[list[str]]]]:
             return "ok"
         return f"{item['valid_rounds']}/{item['rounds']} valid: " + "; ".join(item["invalid"])
 
-    if "saturation" in by_scenario:
-        header = ["target", "req/s", "min–max", "p50 ms", "p95 ms", "p99 ms", "errors"]
+    def throughput_table(items: list[dict], percentiles: tuple[str, ...], ratio_name: str):
+        """The saturation and V2 tables: the same columns, V2 without p95."""
+        header = ["target", "req/s", "min–max", *(f"{p} ms" for p in percentiles), "errors"]
         header += ["server CPU ms/req", "locust CPU % (max)", "wrk req/s", "locust/wrk"]
-        header += ["× seed-fastapi", "valid"]
+        header += [ratio_name, "valid"]
         rows = [
             [
                 item["target"],
                 number(item["rps"]),
                 f"{number(item['rps_min'])}–{number(item['rps_max'])}",
-                number(item["p50_ms"]),
-                number(item["p95_ms"]),
-                number(item["p99_ms"]),
+                *(number(item[f"{p}_ms"]) for p in percentiles),
                 str(item["failures"]),
                 number(item["server_cpu_ms_per_request"], 2),
                 number(item["locust_cpu_max"]),
@@ -224,31 +223,20 @@ def tables(summary: dict) -> list[tuple[str, list[str], list[list[str]]]]:
                 number(item["x_seed_fastapi"], 2),
                 validity(item),
             ]
-            for item in by_scenario["saturation"]
+            for item in items
         ]
+        return header, rows
+
+    if "saturation" in by_scenario:
+        header, rows = throughput_table(
+            by_scenario["saturation"], ("p50", "p95", "p99"), "× seed-fastapi"
+        )
         title = f"Saturation: POST /predict, {config['users']} users, no wait (closed loop)"
         found.append((title, header, rows))
     if "v2" in by_scenario:
-        header = ["target", "req/s", "min–max", "p50 ms", "p99 ms", "errors"]
-        header += ["server CPU ms/req", "locust CPU % (max)", "wrk req/s", "locust/wrk"]
-        header += ["× seed-fastapi /predict", "valid"]
-        rows = [
-            [
-                item["target"],
-                number(item["rps"]),
-                f"{number(item['rps_min'])}–{number(item['rps_max'])}",
-                number(item["p50_ms"]),
-                number(item["p99_ms"]),
-                str(item["failures"]),
-                number(item["server_cpu_ms_per_request"], 2),
-                number(item["locust_cpu_max"]),
-                number(item["wrk_rps"]),
-                number(item["locust_to_wrk"], 2),
-                number(item["x_seed_fastapi"], 2),
-                validity(item),
-            ]
-            for item in by_scenario["v2"]
-        ]
+        header, rows = throughput_table(
+            by_scenario["v2"], ("p50", "p99"), "× seed-fastapi /predict"
+        )
         title = (
             f"V2 inference: POST /v2/models/{{name}}/infer, one row as a JSON tensor, "
             f"{config['users']} users, no wait (the services and the other V2 servers)"
