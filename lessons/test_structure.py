@@ -29,3 +29,30 @@ def test_the_path_lists_the_lesson_with_its_minutes(lesson):
     row = next((line for line in PATH.splitlines() if f"]({lesson.name})" in line), None)
     assert row, f"lessons/README.md does not list {lesson.name}"
     assert re.search(r"\| \d+ \|", row), f"no minutes for {lesson.name}"
+
+
+WALK_ROW = re.compile(r"^\| `(?P<path>[\w/]+\.py)` \| (?P<lines>\d+) \|", re.MULTILINE)
+
+
+def walk_tables() -> list[str]:
+    """Lesson 05's walk of POST /predict: one table of files per service."""
+    lesson = (PROJECT_ROOT / "lessons" / "05-routes-side-by-side.md").read_text()
+    walk = lesson.split("\n## The walk of POST /predict\n", 1)[1].split("\n## ", 1)[0]
+    return re.split(r"^(?:FastAPI|Flask):$", walk, flags=re.MULTILINE)[1:]
+
+
+def test_the_walk_of_predict_lists_at_most_six_files_per_service():
+    tables = walk_tables()
+    assert len(tables) == 2, "one table for FastAPI, one for Flask"
+    for table in tables:
+        assert 1 <= len(WALK_ROW.findall(table)) <= 6
+
+
+@pytest.mark.parametrize(
+    "path, lines",
+    sorted({row.group("path", "lines") for table in walk_tables() for row in WALK_ROW.finditer(table)}),
+)
+def test_the_walk_of_predict_gives_each_file_its_current_length(path, lines):
+    source = PROJECT_ROOT / path
+    assert source.is_file(), f"lesson 05's walk names {path}, which does not exist"
+    assert len(source.read_text().splitlines()) == int(lines), f"update {path}'s count in lesson 05"
