@@ -44,14 +44,21 @@ def walk_tables() -> list[str]:
 def test_the_walk_of_predict_lists_at_most_six_files_per_service():
     tables = walk_tables()
     assert len(tables) == 2, "one table for FastAPI, one for Flask"
-    for table in tables:
-        assert 1 <= len(WALK_ROW.findall(table)) <= 6
+    for service, table in zip(("fastapi", "flask"), tables, strict=True):
+        paths = [path for path, _ in WALK_ROW.findall(table)]
+        assert 1 <= len(paths) <= 6
+        for path in paths:  # the app layer and shared/ only: the server layer is lesson 13's
+            assert path.startswith((f"{service}_service/app/", "shared/")), path
 
 
-@pytest.mark.parametrize(
-    "path, lines",
-    sorted({row.group("path", "lines") for table in walk_tables() for row in WALK_ROW.finditer(table)}),
-)
+def walk_rows() -> list[tuple[str, str]]:
+    """Each file the walk names, with the length it gives."""
+    return sorted(
+        {row.group("path", "lines") for table in walk_tables() for row in WALK_ROW.finditer(table)}
+    )
+
+
+@pytest.mark.parametrize("path, lines", walk_rows())
 def test_the_walk_of_predict_gives_each_file_its_current_length(path, lines):
     source = PROJECT_ROOT / path
     assert source.is_file(), f"lesson 05's walk names {path}, which does not exist"
