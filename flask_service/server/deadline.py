@@ -2,16 +2,14 @@
 
 The launcher (launcher.py) makes it gunicorn's worker class.
 
-Why: with the gthread worker, a thread waits with a deadline for a request's first byte only; a
-client that sends half a head or half a body holds the thread, and 2 workers x 4 threads = 8 such
-clients took the service down. Here each connection is a greenlet (gevent): a stalled client holds
-a few kilobytes, not a thread, and the others keep being served. On top of gunicorn's gevent
-worker, which already gives a head `keepalive` seconds to arrive:
+Why gevent: each connection is a greenlet, so a client that sends half a request and stalls holds
+a few kilobytes, not one of a handful of threads, and the others keep being served (lesson 13
+shows what stalled clients did to a threaded worker). On top of gunicorn's gevent worker, which
+already gives a head `keepalive` seconds to arrive:
 
 - the body is read here, whole, within `REQUEST_TIMEOUT_SECONDS` (else 408), and at most
   MAX_BODY_BYTES of it (else 413): the app then reads it from memory, never from a slow socket;
-- a chunked body gunicorn cannot parse is a 400 here, before the app (it was a 500 from inside
-  Flask, or a thread that waited for ever);
+- a chunked body gunicorn cannot parse is a 400 here, before the app reads it;
 - the errors gunicorn answers itself are the contract's JSON with an X-Request-ID, an access line
   and a count in `/metrics`, like the app's own.
 """
