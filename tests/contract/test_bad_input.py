@@ -333,8 +333,8 @@ def test_too_many_headers_is_431(api):
 @pytest.mark.live
 def test_huge_request_head_is_refused_by_the_server_itself(service, live_servers):
     """1 MB of header: past what gunicorn buffers, which answers 431 in the contract's JSON
-    (gunicorn.conf.py). Under `make run-fastapi` uvicorn parses with httptools, which passes any
-    head to the app, and the app answers the same 431; with `--http h11` uvicorn itself would
+    (flask_service/server/deadline.py). The FastAPI launcher runs uvicorn with httptools, which
+    passes any head to the app, and the app answers the same 431; with h11 uvicorn itself would
     answer `400 Invalid HTTP request received.` in plain text, which no hook can change."""
     server = live_servers[service]
     head = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 1_000_000 + b"\r\n\r\n"

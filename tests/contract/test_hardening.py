@@ -57,7 +57,7 @@ def test_error_answers_give_nothing_away(api, method, path, options):
 
 @pytest.mark.parametrize("path", ["/health", "/no/such/path", "/predict"])
 def test_no_server_header(api, path):
-    """uvicorn runs with --no-server-header; gunicorn's is removed by gunicorn.conf.py."""
+    """uvicorn runs with server_header=False; the Flask launcher removes gunicorn's."""
     assert "Server" not in api.get(path).headers
 
 
