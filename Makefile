@@ -211,12 +211,20 @@ audit: $(STAMP) ## pip-audit: known vulnerabilities in the pinned dependencies (
 
 # Exercises and the capstone (lessons/exercises/README.md): each checker runs in-process, in
 # seconds; tests/test_exercises.py runs every one on its starter (must fail) and solution (must pass).
-.PHONY: exercise capstone
+# You do them in work/ (git ignores it, ruff never lints it): `make exercise-start N=06` copies
+# the starter there, `make exercise N=06` checks your copy.
+.PHONY: exercise exercise-start capstone capstone-start
 
-exercise: $(STAMP) ## check your exercise: N=06 (SOLUTION=1 checks the reference solution)
+exercise-start: $(STAMP) ## copy exercise N=06's starter into work/06/, your folder for it
+	@$(BIN)/python lessons/exercises/run.py $(N) --start
+
+exercise: $(STAMP) ## check your exercise in work/: N=06 (SOLUTION=1 checks the reference solution)
 	@$(BIN)/python lessons/exercises/run.py $(N) $(if $(SOLUTION),--solution)
 
-capstone: $(STAMP) ## check your capstone (SOLUTION=1 checks the reference solution)
+capstone-start: $(STAMP) ## copy the capstone's starter into work/capstone/
+	@$(BIN)/python lessons/capstone/check.py --start
+
+capstone: $(STAMP) ## check your capstone in work/capstone/ (SOLUTION=1: the reference solution)
 	@$(BIN)/python lessons/capstone/check.py $(if $(SOLUTION),--solution)
 
 lock: ## re-pin every transitive dependency into constraints.txt from a fresh environment
