@@ -39,10 +39,22 @@ help: ## list the targets
 $(STAMP): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[dev]'
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[course]'
 	touch $@
 
-install: $(STAMP) ## create .venv and install the pinned dependencies
+# The heavier tools install the first time a target needs them, each group (an extra of
+# pyproject.toml) behind a stamp of its own: $(DEV) is everything `make test` runs.
+EXTRA = $(VENV)/.installed-$(1)
+DEV := $(call EXTRA,dev)
+$(VENV)/.installed-%: $(STAMP)
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[$*]'
+	touch $@
+.PRECIOUS: $(VENV)/.installed-%
+# Lessons and exercises 01-10 need only `make install`; the later ones, the heavier tools.
+COURSE_BASICS := 01 02 03 04 05 06 07 08 09 10
+NEEDS_OF_N = $(if $(filter $(N) 0$(N),$(COURSE_BASICS)),,$(DEV))
+
+install: $(STAMP) ## create .venv and install the runtime and the test tools (lessons 01-10)
 
 $(MODEL): $(STAMP) shared/train.py
 	$(BIN)/python -m shared.train --model-path $@
@@ -65,10 +77,10 @@ DASHBOARD_PORT := $(or $(PORT),8501)
 # stdio: an agent host starts this and speaks JSON-RPC on its stdout, so nothing else may print
 # there: the first run's setup goes to stderr, and `@` keeps make from echoing the command.
 run-mcp: ## the MCP server for agents, on stdio (SERVICE_URL=http://127.0.0.1:8000)
-	@$(MAKE) --no-print-directory $(STAMP) >&2
+	@$(MAKE) --no-print-directory $(call EXTRA,mcp) >&2
 	@SERVICE_URL=$(SERVICE_URL) exec $(BIN)/python -m clients.mcp.server
 
-run-dashboard: $(STAMP) ## the Streamlit dashboard on PORT=8501 (SERVICE_URL=http://127.0.0.1:8000)
+run-dashboard: $(call EXTRA,dashboard) ## the Streamlit dashboard on PORT=8501 (SERVICE_URL=http://127.0.0.1:8000)
 	SERVICE_URL=$(SERVICE_URL) exec $(BIN)/streamlit run clients/dashboard/app.py \
 		--server.address $(HOST) --server.port $(DASHBOARD_PORT) --server.headless true \
 		--browser.gatherUsageStats false --client.toolbarMode viewer
@@ -79,7 +91,7 @@ dev-fastapi: $(MODEL) ## FastAPI with auto-reload (development only)
 dev-flask: $(MODEL) ## Flask's dev server with auto-reload (development only)
 	exec $(BIN)/flask --app 'flask_service.app:create_app()' run --debug --host $(HOST) --port $(FLASK_PORT)
 
-test: $(MODEL) ## lint, then the whole suite: unit, contract (in-process and live), lessons
+test: $(MODEL) $(DEV) ## lint, then the whole suite: unit, contract (in-process and live), lessons
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/hadolint deploy/docker/fastapi.Dockerfile deploy/docker/flask.Dockerfile
@@ -94,17 +106,17 @@ POSTGRES_TESTS = $(BIN)/pytest -p no:randomly tests/unit/test_store.py \
 	tests/contract/test_predictions.py tests/live/test_concurrent_writes.py \
 	tests/hostile/test_store_concurrency.py
 
-test-postgres: $(MODEL) ## the store and predictions tests on a throwaway local PostgreSQL
+test-postgres: $(MODEL) $(DEV) ## the store and predictions tests on a throwaway local PostgreSQL
 	$(POSTGRES_SERVER) -- $(POSTGRES_TESTS)
 
-test-fast: $(MODEL) ## the suite without the live servers
+test-fast: $(MODEL) $(DEV) ## the suite without the live servers
 	$(BIN)/pytest -n 2 -m "not live"
 
 # One lesson, as a student would follow it: the servers its "Before you start" starts (with the
 # settings it gives), every block run against them, the servers stopped (lessons/conftest.py).
 LESSON_FILE = $(wildcard lessons/$(shell printf '%s' '0$(N)' | tail -c 2)-*.md)
 
-lesson: $(MODEL) ## run one lesson's blocks against the servers it starts: make lesson N=05
+lesson: $(MODEL) $(NEEDS_OF_N) ## run one lesson's blocks against the servers it starts: make lesson N=05
 	@test -n "$(LESSON_FILE)" || { echo "make lesson: no lesson numbered '$(N)' in lessons/ (N=01 .. 17)"; exit 2; }
 	$(BIN)/pytest -p no:randomly -p no:xdist -q $(LESSON_FILE)
 
@@ -118,10 +130,10 @@ mermaid-cli: ## install mermaid's CLI (npm) into .tools/mermaid/ for the diagram
 	cd .tools/mermaid && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --silent \
 		@mermaid-js/mermaid-cli@$(MERMAID_CLI_VERSION)
 
-test-browser: $(MODEL) ## the playground page and /docs in headless Chromium (Debian's chromium)
+test-browser: $(MODEL) $(DEV) ## the playground page and /docs in headless Chromium (Debian's chromium)
 	$(BIN)/pytest tests/browser
 
-lint: $(STAMP) ## ruff lint and format check, hadolint on the Dockerfiles, redocly on OpenAPI
+lint: $(DEV) ## ruff lint and format check, hadolint on the Dockerfiles, redocly on OpenAPI
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/hadolint deploy/docker/fastapi.Dockerfile deploy/docker/flask.Dockerfile
@@ -152,11 +164,11 @@ format: $(STAMP) ## apply ruff's fixes and formatting
 BENCH_WORKERS ?= 1
 SERVICE ?= fastapi
 
-bench: $(MODEL) ## load-test both services and the baselines with locust (~6 min)
+bench: $(MODEL) $(call EXTRA,bench) ## load-test both services and the baselines with locust (~6 min)
 	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 3 --duration 3 \
 		--wrk-duration 2
 
-bench-async: $(MODEL) ## lesson 15's comparison: def, async def, thread pool, micro-batching
+bench-async: $(MODEL) $(call EXTRA,bench) ## lesson 15's comparison: def, async def, thread pool, micro-batching
 	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 3 --duration 4 \
 		--scenarios saturation --wrk-duration 0 --services fastapi \
 		--baselines seed-fastapi,seed-fastapi-async,seed-fastapi-threadpool,fastapi-unbatched,bare-asgi
@@ -179,32 +191,32 @@ PEERS_DURATION ?= 5
 NOTE ?=
 
 # NOTE="..." adds a line to the summary: what else the machine was doing, say.
-bench-peers: $(MODEL) $(PEER_STAMPS) ## our services beside MLServer and KServe, V2 inference (~6 min)
+bench-peers: $(MODEL) $(call EXTRA,bench) $(PEER_STAMPS) ## our services beside MLServer and KServe, V2 inference (~6 min)
 	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds $(PEERS_ROUNDS) \
 		--duration $(PEERS_DURATION) --wrk-duration 3 --scenarios saturation,v2 \
 		--baselines seed-fastapi,seed-flask --peers mlserver,mlserver-batched,kserve \
 		$(if $(NOTE),--note "$(NOTE)")
 
-bench-quick: $(MODEL) ## a one-round benchmark, under a minute
+bench-quick: $(MODEL) $(call EXTRA,bench) ## a one-round benchmark, under a minute
 	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 1 --duration 2 \
 		--warmup 1 --wrk-duration 1 --scenarios saturation,latency --baselines seed-fastapi,seed-flask
 
-bench-ui: $(MODEL) ## SERVICE=fastapi|flask under locust's web UI on http://127.0.0.1:8089
+bench-ui: $(MODEL) $(call EXTRA,bench) ## SERVICE=fastapi|flask under locust's web UI on http://127.0.0.1:8089
 	$(BIN)/python -m benchmarks.run --ui --services $(SERVICE) --workers $(BENCH_WORKERS)
 
 # Hardening (lessons/13-hardening.md): the long runs behind their own targets; `make test` runs
 # short versions of the first two.
-fuzz: $(MODEL) ## schemathesis, deep: every operation of both services from both documents
+fuzz: $(MODEL) $(DEV) ## schemathesis, deep: every operation of both services from both documents
 	FUZZ_EXAMPLES=200 FUZZ_CHECKS=all FUZZ_PHASES=examples,coverage,fuzzing,stateful \
 		$(BIN)/pytest tests/fuzz -p no:randomly -s
 
 SOAK_SECONDS ?= 180
 
-soak: $(MODEL) ## both services at saturation with locust for SOAK_SECONDS: errors and RSS growth
+soak: $(MODEL) $(DEV) ## both services at saturation with locust for SOAK_SECONDS: errors and RSS growth
 	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/pytest tests/soak -p no:randomly -s
 
 # --strict: a package the vulnerability service cannot look up fails the audit, never passes it.
-audit: $(STAMP) ## pip-audit: known vulnerabilities in the pinned dependencies (needs the network)
+audit: $(call EXTRA,audit) ## pip-audit: known vulnerabilities in the pinned dependencies (needs the network)
 	$(BIN)/pip-audit --strict --requirement constraints.txt --disable-pip --no-deps \
 		--progress-spinner off || { echo "make audit: NOT CLEAN: a known vulnerability, or a \
 	package the vulnerability service (PyPI's JSON API) could not look up: see above"; exit 1; }
@@ -218,7 +230,7 @@ audit: $(STAMP) ## pip-audit: known vulnerabilities in the pinned dependencies (
 exercise-start: $(STAMP) ## copy exercise N=06's starter into work/06/, your folder for it
 	@$(BIN)/python lessons/exercises/run.py $(N) --start
 
-exercise: $(STAMP) ## check your exercise in work/: N=06 (SOLUTION=1 checks the reference solution)
+exercise: $(STAMP) $(NEEDS_OF_N) ## check your exercise in work/: N=06 (SOLUTION=1 checks the reference solution)
 	@$(BIN)/python lessons/exercises/run.py $(N) $(if $(SOLUTION),--solution)
 
 capstone-start: $(STAMP) ## copy the capstone's starter into work/capstone/
@@ -241,7 +253,7 @@ clean: ## remove the environment, the model and caches
 # stalled or trickling clients, 500 concurrent store requests, 8 clients sending 1 MB of junk),
 # printing the figures. `make test` runs the same tests at a small scale.
 .PHONY: hostile
-hostile: $(MODEL) ## hostile clients at full scale: slow clients, store starvation, amplification
+hostile: $(MODEL) $(DEV) ## hostile clients at full scale: slow clients, store starvation, amplification
 	HOSTILE_SCALE=full $(BIN)/pytest tests/hostile -p no:randomly -s -q
 	HOSTILE_SCALE=full $(POSTGRES_SERVER) --if-available -- \
 		$(BIN)/pytest tests/hostile/test_store_concurrency.py -p no:randomly -s -q
@@ -253,11 +265,11 @@ hostile: $(MODEL) ## hostile clients at full scale: slow clients, store starvati
 # answers, and kept as /var/tmp/ml-serving-twins-base-image.tar for the next run; the engine
 # itself lives in a fresh /var/tmp directory, deleted when the run ends.
 .PHONY: docker-test lint-deploy
-docker-test: $(STAMP) ## build both images, run them, check /ready, /predict, CRUD, health, stop
+docker-test: $(DEV) ## build both images, run them, check /ready, /predict, CRUD, health, stop
 	DOCKER_TEST=1 $(BIN)/pytest tests/docker -p no:randomly -p no:xdist -s -q
 
 # `make lint` also validates the manifests offline (Kubernetes' schemas, KServe's) and compose's
 # interpolation; `make test` runs the same tests in its suite.
 lint: lint-deploy
-lint-deploy: $(STAMP) ## validate deploy/kubernetes, deploy/kserve and compose.yaml offline
+lint-deploy: $(DEV) ## validate deploy/kubernetes, deploy/kserve and compose.yaml offline
 	$(BIN)/pytest -q -p no:randomly -p no:xdist tests/unit/test_manifests.py tests/unit/test_compose.py
