@@ -27,7 +27,7 @@ FLASK_SERVER = $(METRICS_DIR) exec $(BIN)/gunicorn 'flask_service.app:create_app
 	--graceful-timeout 20 --no-control-socket --config gunicorn.conf.py
 
 .DEFAULT_GOAL := help
-.PHONY: help install train run-fastapi run-flask dev-fastapi dev-flask test test-fast lint format lock clean
+.PHONY: help install train run-fastapi run-flask dev-fastapi dev-flask test test-fast test-quick lint format lock clean
 .PHONY: lesson mermaid-cli run-mcp run-dashboard
 .PHONY: test-browser test-postgres lint-openapi openapi-snapshot
 .PHONY: bench bench-quick bench-ui bench-async bench-peers
@@ -112,6 +112,14 @@ test-postgres: $(MODEL) $(DEV) ## the store and predictions tests on a throwaway
 test-fast: $(MODEL) $(DEV) ## the suite without the live servers
 	$(BIN)/pytest -n 2 -m "not live"
 
+# A student's check after a change (lesson 08), in well under a minute on an idle machine: lint,
+# and the contract of /health, /predict and the error shape against both services in-process.
+QUICK_TESTS = tests/contract/test_health.py tests/contract/test_predict.py tests/contract/test_errors.py
+
+test-quick: $(MODEL) ## lint and the core contract in-process, both services (under a minute)
+	$(BIN)/ruff check .
+	$(BIN)/pytest -p no:xdist -q -m "not live" $(QUICK_TESTS)
+
 # One lesson, as a student would follow it: the servers its "Before you start" starts (with the
 # settings it gives), every block run against them, the servers stopped (lessons/conftest.py).
 LESSON_FILE = $(wildcard lessons/$(shell printf '%s' '0$(N)' | tail -c 2)-*.md)
@@ -155,9 +163,10 @@ lint-openapi: ## redocly lint of the OpenAPI snapshot (needs npm's npx; skipped 
 openapi-snapshot: $(STAMP) ## rewrite the OpenAPI snapshot after a change meant to alter the contract
 	$(BIN)/python -m scripts.openapi_snapshot
 
-format: $(STAMP) ## apply ruff's fixes and formatting
+format: $(STAMP) ## apply ruff's fixes and formatting (and lay out your exercises in work/)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	@if [ -d work ]; then $(BIN)/ruff format work; fi
 
 # Benchmarks (lessons/12-load-testing.md): every server with the same worker count, results in
 # benchmarks/results/<time>/ (summary.md, dashboard.html). `python -m benchmarks.run --help`.
