@@ -50,3 +50,32 @@ def test_every_excerpt_names_its_file_where_a_reader_sees_it(document):
     for number, line in enumerate(lines[:-1], start=1):
         if CAPTION.match(line):
             assert lines[number].startswith("```"), f"line {number}: a caption, but no block"
+
+
+GLOSSARY = PROJECT_ROOT / "lessons" / "GLOSSARY.md"
+# - **term**: definition ([lesson NN](NN-name.md))
+GLOSSARY_ENTRY = re.compile(
+    r"^- \*\*(?P<term>.+?)\*\*: .+ \(\[lesson (?P<number>\d\d)\]\((?P<file>[^)]+)\)\)$"
+)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda path: path.name)
+def test_every_lesson_links_the_glossary(lesson):
+    assert "](GLOSSARY.md)" in lesson.read_text()
+
+
+def test_every_glossary_term_is_in_the_lesson_it_names():
+    entries = [
+        GLOSSARY_ENTRY.match(line)
+        for line in GLOSSARY.read_text().splitlines()
+        if line.startswith("- **")
+    ]
+    assert entries and all(entries), "each entry: - **term**: definition ([lesson NN](file))"
+    missing = []
+    for entry in entries:
+        assert entry["file"].startswith(entry["number"]), entry.group(0)
+        lesson = (GLOSSARY.parent / entry["file"]).read_text().replace("*", "").lower()
+        term = entry["term"].strip("`").split(" (")[0].lower()
+        if term not in lesson:
+            missing.append(f"{term} (lesson {entry['number']})")
+    assert not missing, f"glossary terms their lesson never uses: {missing}"
