@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from fastapi_service.app import create_app
-from shared.model import MODEL_NAME, MODEL_VERSION
-from shared.schemas import FEATURES
-from shared.settings import PROJECT_ROOT
-from shared.train import load_data
-from shared.v2.types import INPUT_NAME
+from shared.contract.v2.types import INPUT_NAME
+from shared.core.model import MODEL_NAME, MODEL_VERSION
+from shared.core.schemas import FEATURES
+from shared.core.settings import PROJECT_ROOT
+from shared.core.train import load_data
 
 HTTP_FILE = PROJECT_ROOT / "clients" / "requests.http"
 POSTMAN_FILE = PROJECT_ROOT / "clients" / "postman" / "collection.json"

@@ -6,7 +6,7 @@ import importlib.util
 import pytest
 from sybil import Document
 
-from shared.settings import PROJECT_ROOT
+from shared.core.settings import PROJECT_ROOT
 
 
 def load_runner():

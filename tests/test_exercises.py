@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support.servers import free_port
+from tests.support.processes import free_port
 
 PROJECT = Path(__file__).resolve().parent.parent
 LESSONS = PROJECT / "lessons"
