@@ -9,7 +9,7 @@ every block works when a student pastes it.
 - A block of any language right under a caption line is an excerpt, checked, not run: its lines
   must stand, in order and together, in the file the caption names, and the caption says so in
   the rendered page:
-      *Excerpt of [`shared/train.py`](../shared/train.py): read it, don't paste it*
+      *Excerpt of [`shared/core/train.py`](../shared/core/train.py): read it, don't paste it*
   or, for the files lesson 03 has the student write (checked in lessons/examples/03/):
       *Save as `scratch/first_fastapi.py` (a file, not for the Python prompt):*
 - ```bash blocks: each line is one of
@@ -60,7 +60,9 @@ EXCERPT_CAPTION = re.compile(
 SCRATCH_CAPTION = re.compile(
     r"^\*Save as `scratch/(?P<name>[^`]+)` \(a file, not for the Python prompt\):\*$"
 )
-CAPTION_EXAMPLE = "*Excerpt of [`shared/train.py`](../shared/train.py): read it, don't paste it*"
+CAPTION_EXAMPLE = (
+    "*Excerpt of [`shared/core/train.py`](../shared/core/train.py): read it, don't paste it*"
+)
 
 
 def makefile_targets() -> set[str]:
