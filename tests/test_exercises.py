@@ -171,3 +171,19 @@ def wait_for_health(url: str, process: subprocess.Popen, timeout: float = 60) ->
         except requests.ConnectionError:
             time.sleep(0.2)
     raise AssertionError(f"{process.args} did not answer {url} within {timeout} s")
+
+
+def test_the_students_folder_is_neither_committed_nor_linted(tmp_path: Path) -> None:
+    """Finished exercises (work/, as `make exercise-start` makes it) change nothing in `make test`:
+    git ignores the folder, and ruff, run as `make lint` runs it, never reads it."""
+    ignored = subprocess.run(["git", "check-ignore", "-q", "work/03/fastapi_app.py"], cwd=PROJECT)
+    assert ignored.returncode == 0, "git does not ignore work/"
+    shutil.copy(PROJECT / "pyproject.toml", tmp_path)
+    (tmp_path / "work" / "03").mkdir(parents=True)
+    (tmp_path / "work" / "03" / "fastapi_app.py").write_text("import os\n")  # F401: unused
+    ruff = PROJECT / ".venv" / "bin" / "ruff"
+    if not ruff.exists():
+        pytest.skip("ruff is not installed in .venv: `make install` installs it")
+    linted = subprocess.run([ruff, "check", "."], cwd=tmp_path, capture_output=True, text=True)
+    assert linted.returncode == 0, linted.stdout
+    assert subprocess.run([ruff, "check", "work"], cwd=tmp_path).returncode != 0  # the file is bad
