@@ -45,9 +45,6 @@ router = APIRouter(
     route_class=ValidateLargeBodiesInThreadPool,  # armour: see fastapi_service/server/validation.py
 )
 
-# `:int` is Starlette's path convertor: an id that is not a number matches no route, so it is a
-# 404 (no such URL), as in the Flask twin.
-
 
 @router.post("/predictions", **documented(PredictionRecord, JSON_BODY_ERRORS, status=201))
 async def create_prediction(
@@ -67,6 +64,8 @@ def list_predictions(query: Annotated[PageQuery, Query()], store: StoreDep) -> P
     return store.list_page(query.limit, query.offset)
 
 
+# `:int` is Starlette's path convertor: an id that is not a number matches no route, so it is a
+# 404 (no such URL), as in the Flask twin.
 @router.get("/predictions/{prediction_id:int}", **documented(PredictionRecord, RECORD_ERRORS))
 def get_prediction(prediction_id: PredictionId, store: StoreDep) -> PredictionRecord:
     """One stored prediction."""

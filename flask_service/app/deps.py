@@ -26,20 +26,6 @@ def get_predictor() -> Predictor:
     return predictor
 
 
-def require_json_body() -> None:
-    """Refuse a body that is not declared JSON (415), is empty (400) or is not JSON (400)
-    before validation."""
-    check_json_request(request.method, request.content_type, request.get_data(cache=True))
-    if request.method in BODY_METHODS:
-        try:
-            body = request.get_json()  # parsed once here; the route's validation reuses the cache
-        except (BadRequest, RecursionError) as error:
-            raise MalformedJSON() from error
-        if not isinstance(body, dict):
-            # flask-openapi3 would parse a JSON string body a second time, as JSON text.
-            raise BodyNotAnObject()
-
-
 def find_predictor() -> Predictor | None:
     """The loaded model, or None: the V2 routes say "not loaded" in the protocol's error shape."""
     return current_app.extensions["predictor"]
@@ -59,6 +45,20 @@ def close_store(error: BaseException | None = None) -> None:
     store = g.pop("store", None)
     if store is not None:
         store.close()
+
+
+def require_json_body() -> None:
+    """Refuse a body that is not declared JSON (415), is empty (400) or is not JSON (400)
+    before validation."""
+    check_json_request(request.method, request.content_type, request.get_data(cache=True))
+    if request.method in BODY_METHODS:
+        try:
+            body = request.get_json()  # parsed once here; the route's validation reuses the cache
+        except (BadRequest, RecursionError) as error:
+            raise MalformedJSON() from error
+        if not isinstance(body, dict):
+            # flask-openapi3 would parse a JSON string body a second time, as JSON text.
+            raise BodyNotAnObject()
 
 
 def require_api_key() -> None:

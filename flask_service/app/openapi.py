@@ -29,7 +29,7 @@ class ContractApp(OpenAPI):
     @property
     def api_doc(self) -> dict:
         """flask-openapi3 builds the document on the first request that asks, in steps: without
-        the lock, concurrent first requests could serve one half-built (1 cold start in 5)."""
+        the lock, concurrent first requests could serve one half-built."""
         with self._document_lock:
             return super().api_doc
 

@@ -2,16 +2,14 @@
 
 The launcher (launcher.py) makes it gunicorn's worker class.
 
-Why: with the gthread worker, a thread waits with a deadline for a request's first byte only; a
-client that sends half a head or half a body holds the thread, and 2 workers x 4 threads = 8 such
-clients took the service down. Here each connection is a greenlet (gevent): a stalled client holds
-a few kilobytes, not a thread, and the others keep being served. On top of gunicorn's gevent
-worker, which already gives a head `keepalive` seconds to arrive:
+Why gevent: each connection is a greenlet, so a client that sends half a request and stalls holds
+a few kilobytes, not one of a handful of threads, and the others keep being served (lesson 13
+shows what stalled clients did to a threaded worker). On top of gunicorn's gevent worker, which
+already gives a head `keepalive` seconds to arrive:
 
 - the body is read here, whole, within `REQUEST_TIMEOUT_SECONDS` (else 408), and at most
   MAX_BODY_BYTES of it (else 413): the app then reads it from memory, never from a slow socket;
-- a chunked body gunicorn cannot parse is a 400 here, before the app (it was a 500 from inside
-  Flask, or a thread that waited for ever);
+- a chunked body gunicorn cannot parse is a 400 here, before the app reads it;
 - the errors gunicorn answers itself are the contract's JSON with an X-Request-ID, an access line
   and a count in `/metrics`, like the app's own.
 """
@@ -28,6 +26,7 @@ from gunicorn.workers.ggevent import GeventWorker
 
 from shared.contract.errors import (
     HeadersTooLarge,
+    IncompleteBody,
     MalformedRequest,
     PayloadTooLarge,
     RequestTimeout,
@@ -56,14 +55,21 @@ class BodyTooLarge(Exception):
     """The body grew past MAX_BODY_BYTES while it was read."""
 
 
-def read_body(request: Any, limit: int) -> bytes:
-    """The whole body, refused once it grows past `limit` (a chunked body says no length)."""
+class BodyCutShort(Exception):
+    """The connection ended before the Content-Length the request announced had arrived."""
+
+
+def read_body(request: Any, limit: int, declared: int | None) -> bytes:
+    """The whole body, refused once it grows past `limit` (a chunked body says no length), or
+    when the client stops sending before the length it declared."""
     chunks, size = [], 0
     while chunk := request.body.read(READ_SIZE):
         size += len(chunk)
         if size > limit:
             raise BodyTooLarge()
         chunks.append(chunk)
+    if declared is not None and size < declared:
+        raise BodyCutShort()
     return b"".join(chunks)
 
 
@@ -76,11 +82,13 @@ class RequestDeadlineWorker(GeventWorker):
         if declared is None or declared <= settings.max_body_bytes:
             try:
                 with gevent.Timeout(settings.request_timeout_seconds):
-                    req.body = io.BytesIO(read_body(req, settings.max_body_bytes))
+                    req.body = io.BytesIO(read_body(req, settings.max_body_bytes, declared))
             except gevent.Timeout:
                 self.answer_and_close(sock, RequestTimeout(), req, started)
             except BodyTooLarge:
                 self.answer_and_close(sock, PayloadTooLarge(), req, started)
+            except BodyCutShort:
+                self.answer_and_close(sock, IncompleteBody(), req, started)
         return super().handle_request(listener_name, req, sock, addr)
 
     def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:

@@ -153,8 +153,8 @@ def configure_logging(level: str) -> None:
 
     A request only puts its log record on a queue; a listener thread formats and writes it, so
     the encoding and the write to stderr leave the request's path: a stderr that blocks (a full
-    pipe, a slow log collector) no longer stalls the event loop. It saves no CPU on one core
-    (measured: 0.99x the CPU per request), the listener runs on the same core. At exit
+    pipe, a slow log collector) no longer stalls the event loop. It saves no CPU on one core,
+    where the listener runs too. At exit
     (`atexit`: a worker's normal end, after SIGTERM too) the listener writes what is still
     queued, then stops: no line is lost. Done once per process: when logging is already set up
     (by pytest, or by a first app in this process), this only sets the level, as `basicConfig`
