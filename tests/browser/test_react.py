@@ -230,7 +230,7 @@ def test_a_refused_field_shows_the_services_message_on_the_field(app, services, 
     assert answer.status_code == 422
     message = answer.json()["detail"][0]["msg"]  # "Input should be less than or equal to 80"
     assert page.text_content("[data-field=bmi]").strip() == message
-    assert page.text_content("#predict-error").startswith("422")
+    assert page.text_content("#predict-error") == "422: the service refused bmi"
     assert page.get_attribute("input[name=bmi]", "aria-invalid") == "true"
     assert page.locator(".field-error").count() == 1
     assert app.problems == []

@@ -40,9 +40,10 @@ export function PredictForm({ api, card, onStored }: { api: Api; card: ModelCard
           {card.features.map((feature) => {
             const text = values[feature.name] ?? "";
             const number = text.trim() === "" ? NaN : Number(text);
+            const message = fieldMessages[feature.name]; // why the service refused this value
             // Accepted by the service, but beyond every patient the model learned from.
-            const outside = Number.isFinite(number) && (number < feature.train_min || number > feature.train_max);
-            const message = fieldMessages[feature.name];
+            const outside =
+              !message && Number.isFinite(number) && (number < feature.train_min || number > feature.train_max);
             return (
               <label key={feature.name} className={outside ? "field out-of-range" : "field"}>
                 <span className="name">{feature.name}</span>
@@ -56,10 +57,9 @@ export function PredictForm({ api, card, onStored }: { api: Api; card: ModelCard
                 />
                 <small id={`${feature.name}-help`}>
                   {feature.description}; trained on {feature.train_min} to {feature.train_max}
-                  {outside && <strong className="warning"> Outside the training range</strong>}
+                  {outside && <strong className="warning">Outside the training range</strong>}
                   {message && (
                     <strong className="field-error" data-field={feature.name}>
-                      {" "}
                       {message}
                     </strong>
                   )}

@@ -22,7 +22,8 @@ export class ServiceError extends Error {
 
   constructor(status: number, detail: string | ValidationIssue[] | undefined) {
     const issues = Array.isArray(detail) ? detail : [];
-    super(`${status}: ${Array.isArray(detail) ? "the service refused the input" : (detail ?? "error")}`);
+    const fields = issues.map((issue) => issue.loc[issue.loc.length - 1]).join(", ");
+    super(`${status}: ${Array.isArray(detail) ? `the service refused ${fields}` : (detail ?? "error")}`);
     this.status = status;
     this.fieldMessages = Object.fromEntries(
       issues.map((issue) => [String(issue.loc[issue.loc.length - 1]), issue.msg]),
