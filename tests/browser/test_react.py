@@ -107,6 +107,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 class Site:
     origin: str  # http://127.0.0.1:<port>
     root: Path  # the served folder
+    built_in: str  # the service URL built into the bundle, where nothing listens
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +121,7 @@ def site(installed, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     handler = functools.partial(QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield Site(f"http://127.0.0.1:{server.server_address[1]}", root)
+    yield Site(f"http://127.0.0.1:{server.server_address[1]}", root, nowhere)
     server.shutdown()
     server.server_close()
 
@@ -261,9 +262,11 @@ def test_a_service_that_is_down_says_so(browser, site):  # noqa: F811
     tab = open_app(browser, f"{site.origin}/down/", {"width": 1000, "height": 500})
     message = tab.page.locator("#service-error")
     message.wait_for()
-    assert "cannot be reached. Is it running" in message.text_content()
-    # The built-in URL (SERVICE_URL at build time) is the one tried, as there is no config.json.
-    assert all(problem.startswith("failed: GET http://127.0.0.1:") for problem in tab.problems)
+    assert f"The service at {site.built_in} cannot be reached. Is it running" in (
+        message.text_content()
+    )
+    # With no config.json, the URL built in by `make build-react SERVICE_URL=...` is the one tried.
+    assert tab.problems == [f"failed: GET {site.built_in}/model (net::ERR_CONNECTION_REFUSED)"]
     save_screenshot(tab.page, "react-down")
     tab.page.context.close()
 
@@ -276,5 +279,6 @@ def test_an_origin_the_service_does_not_allow_gets_no_answer(browser, site, serv
     tab = open_app(browser, f"{other_origin}/fastapi/", {"width": 1000, "height": 500})
     message = tab.page.locator("#service-error")
     message.wait_for()
+    assert message.text_content().startswith(f"The service at {services['fastapi']} cannot be")
     assert f"include this page's origin ({other_origin})" in message.text_content()
     tab.page.context.close()
