@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from shared.settings import PROJECT_ROOT
+from shared.core.settings import PROJECT_ROOT
 from tests.browser.test_playground import (  # noqa: F401  browser is a fixture
     CHROMIUM,
     WatchedPage,
