@@ -93,6 +93,27 @@ run-dashboard: $(call EXTRA,dashboard) ## the Streamlit dashboard on PORT=8501 (
 		--server.address $(HOST) --server.port $(DASHBOARD_PORT) --server.headless true \
 		--browser.gatherUsageStats false --client.toolbarMode viewer
 
+# The React client (clients/react/, lesson 16): a single-page app served from an origin of its
+# own, so the service must allow that origin (CORS_ORIGINS=http://localhost:5173). npm ci installs
+# exactly what package-lock.json pins; the stamp runs it again only when the lock changes.
+.PHONY: run-react build-react
+REACT := clients/react
+REACT_PORT := $(or $(PORT),5173)
+REACT_DIST ?= dist
+REACT_STAMP := $(REACT)/node_modules/.installed
+
+$(REACT_STAMP): $(REACT)/package.json $(REACT)/package-lock.json
+	cd $(REACT) && npm ci --no-audit --no-fund
+	touch $@
+
+run-react: $(REACT_STAMP) ## the React app's dev server on PORT=5173 (SERVICE_URL=http://127.0.0.1:8000)
+	cd $(REACT) && VITE_SERVICE_URL=$(SERVICE_URL) exec node_modules/.bin/vite \
+		--host $(HOST) --port $(REACT_PORT) --strictPort
+
+build-react: $(REACT_STAMP) ## the React app as static files in clients/react/dist/ (SERVICE_URL=...)
+	cd $(REACT) && VITE_SERVICE_URL=$(SERVICE_URL) npm run --silent build -- \
+		--outDir $(REACT_DIST) --emptyOutDir --logLevel warn
+
 ##@ Test
 
 # The store's tests and the predictions contract again, on a throwaway PostgreSQL server
