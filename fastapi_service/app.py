@@ -26,6 +26,7 @@ from shared.web import (
     CORS_EXPOSED_HEADERS,
     CORS_METHODS,
     CORS_REQUEST_HEADERS,
+    PAGE_SECURITY_HEADERS,
     configure_logging,
 )
 
@@ -76,11 +77,11 @@ def create_app(
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return HTMLResponse(swagger_ui_html())
+        return HTMLResponse(swagger_ui_html(), headers=PAGE_SECURITY_HEADERS)
 
     @app.get("/", include_in_schema=False)
     def playground() -> FileResponse:
-        return FileResponse(STATIC_DIR / "playground" / "index.html")
+        return FileResponse(STATIC_DIR / "playground" / "index.html", headers=PAGE_SECURITY_HEADERS)
 
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> Response:

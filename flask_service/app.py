@@ -24,6 +24,7 @@ from shared.web import (
     CORS_EXPOSED_HEADERS,
     CORS_METHODS,
     CORS_REQUEST_HEADERS,
+    PAGE_SECURITY_HEADERS,
     configure_logging,
 )
 
@@ -70,16 +71,21 @@ def create_app(
     app.register_api(v2_router)
     app.register_api(predictions_router)
     app.add_url_rule("/openapi.json", "openapi", lambda: app.api_doc)
-    app.add_url_rule("/docs", "docs", swagger_ui_html)
 
     # Plain Flask rules stay out of the OpenAPI document (FastAPI: `include_in_schema=False`).
+    def docs() -> Response:
+        return Response(swagger_ui_html(), mimetype="text/html", headers=PAGE_SECURITY_HEADERS)
+
     def playground() -> Response:
-        return send_from_directory(STATIC_DIR / "playground", "index.html")
+        page = send_from_directory(STATIC_DIR / "playground", "index.html")
+        page.headers.update(PAGE_SECURITY_HEADERS)
+        return page
 
     def metrics() -> Response:
         body = app.extensions["metrics"].render(app.extensions["predictor"])
         return Response(body, content_type=METRICS_CONTENT_TYPE)
 
+    app.add_url_rule("/docs", "docs", docs)
     app.add_url_rule("/", "playground", playground)
     app.add_url_rule("/metrics", "metrics", metrics)
 
