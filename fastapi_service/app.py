@@ -45,7 +45,9 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Load once per process, at start-up, never at import. A bad artifact stops the start.
         if app.state.predictor is None and load_model:
-            app.state.predictor = Predictor.load(settings.model_path, settings.card_path)
+            app.state.predictor = Predictor.load(
+                settings.model_path, settings.card_path, settings.model_sha256
+            )
         if app.state.predictor is not None:
             app.state.batcher = MicroBatcher(app.state.predictor, enabled=settings.micro_batching)
         app.state.store_engine = open_database(settings.database_url)  # pool + schema, per process

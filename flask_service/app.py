@@ -60,7 +60,7 @@ def create_app(
 
     # Load once per process, at start-up, never at import. A bad artifact stops the start.
     if predictor is None and load_model:
-        predictor = Predictor.load(settings.model_path, settings.card_path)
+        predictor = Predictor.load(settings.model_path, settings.card_path, settings.model_sha256)
     app.extensions["settings"] = settings
     app.extensions["predictor"] = predictor
     app.extensions["store_engine"] = open_database(settings.database_url)  # pool + schema

@@ -13,15 +13,19 @@ from shared.model import Predictor
 from shared.settings import Settings
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    """`--print-sha256`: print the verified artifact's SHA-256 on stdout, for the launcher to
+    pass to every worker as MODEL_SHA256 (see `shared.model.check_pinned`)."""
     settings = Settings()
     try:
-        Predictor.load(settings.model_path, settings.card_path)
+        predictor = Predictor.load(settings.model_path, settings.card_path, settings.model_sha256)
     except ModelLoadError as error:
         print(f"cannot start: {error}", file=sys.stderr)
         return 1
+    if "--print-sha256" in argv:
+        print(predictor.card.sha256)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
