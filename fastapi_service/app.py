@@ -50,7 +50,10 @@ def create_app(
             )
         if app.state.predictor is not None:
             app.state.batcher = MicroBatcher(app.state.predictor, enabled=settings.micro_batching)
-        app.state.store_engine = open_database(settings.database_url)  # pool + schema, per process
+        # pool + schema, per process; every store call bounded by the request deadline
+        app.state.store_engine = open_database(
+            settings.database_url, settings.request_timeout_seconds
+        )
         yield
         app.state.store_engine.dispose()
         app.state.predictor = None

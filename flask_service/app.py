@@ -63,7 +63,10 @@ def create_app(
         predictor = Predictor.load(settings.model_path, settings.card_path, settings.model_sha256)
     app.extensions["settings"] = settings
     app.extensions["predictor"] = predictor
-    app.extensions["store_engine"] = open_database(settings.database_url)  # pool + schema
+    # pool + schema; every store call bounded by the request deadline
+    app.extensions["store_engine"] = open_database(
+        settings.database_url, settings.request_timeout_seconds
+    )
     app.teardown_appcontext(close_store)  # the request's store, closed on every path
     app.extensions["metrics"] = ServiceMetrics()
 
