@@ -50,10 +50,8 @@ def create_app(
             )
         if app.state.predictor is not None:
             app.state.batcher = MicroBatcher(app.state.predictor, enabled=settings.micro_batching)
-        # pool + schema, per process; every store call bounded by the request deadline
-        app.state.store_engine = open_database(
-            settings.database_url, settings.request_timeout_seconds
-        )
+        deadline = settings.request_timeout_seconds  # bounds every store call
+        app.state.store_engine = open_database(settings.database_url, deadline)  # pool + schema
         yield
         app.state.store_engine.dispose()
         app.state.predictor = None

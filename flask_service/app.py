@@ -63,10 +63,8 @@ def create_app(
         predictor = Predictor.load(settings.model_path, settings.card_path, settings.model_sha256)
     app.extensions["settings"] = settings
     app.extensions["predictor"] = predictor
-    # pool + schema; every store call bounded by the request deadline
-    app.extensions["store_engine"] = open_database(
-        settings.database_url, settings.request_timeout_seconds
-    )
+    deadline = settings.request_timeout_seconds  # bounds every store call
+    app.extensions["store_engine"] = open_database(settings.database_url, deadline)  # pool + schema
     app.teardown_appcontext(close_store)  # the request's store, closed on every path
     app.extensions["metrics"] = ServiceMetrics()
 
