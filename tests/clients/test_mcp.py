@@ -19,7 +19,7 @@ from mcp.shared.exceptions import MCPError
 from mcp_types import INTERNAL_ERROR, PARSE_ERROR
 
 from clients.mcp.server import TOOLS, create_server, inline
-from shared.settings import PROJECT_ROOT
+from shared.core.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.live
 

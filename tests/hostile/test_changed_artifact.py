@@ -3,24 +3,24 @@
 Each worker loads the artifact when it starts, so a worker restarted after the swap (a crash, a
 recycle) served the new model while the others served the old one, both as `model_version`
 1.0.0: two predictions for one patient, a SHA on `/model` that depended on the worker. The
-launcher now pins the SHA-256 it verified (MODEL_SHA256, printed by `python -m shared.preflight
---print-sha256`) and a worker refuses any other artifact. In-process: no live server is needed
+launchers' preflight now pins the SHA-256 it verified (MODEL_SHA256, in the environment the
+workers inherit) and a worker refuses any other artifact. In-process: no live server is needed
 to start a worker after the swap.
 """
 
+import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import joblib
 import pytest
 from fastapi.testclient import TestClient
 
-from shared.errors import ModelLoadError
-from shared.model import Predictor, file_sha256
-from shared.schemas import ModelCard
-from shared.settings import PROJECT_ROOT, Settings
+from shared.core import preflight
+from shared.core.errors import ModelLoadError
+from shared.core.model import Predictor, file_sha256
+from shared.core.schemas import ModelCard
+from shared.core.settings import Settings
 from tests.support.clients import create_app
 
 
@@ -69,14 +69,11 @@ def test_an_empty_pin_pins_nothing(monkeypatch):
     assert Settings().model_sha256 is None
 
 
-def test_preflight_prints_the_sha_a_launcher_pins(settings):
-    """What a launcher exports as MODEL_SHA256 for its workers."""
-    printed = subprocess.run(
-        [sys.executable, "-m", "shared.preflight", "--print-sha256"],
-        cwd=PROJECT_ROOT,
-        env={"MODEL_PATH": str(settings.model_path), "PATH": "/usr/bin:/bin"},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert printed.strip() == file_sha256(settings.model_path)
+def test_preflight_pins_the_artifact_for_the_workers(settings, monkeypatch, tmp_path):
+    """The launchers call the preflight in their own process, then start the workers, which
+    inherit its environment: the pin is the SHA-256 the preflight verified."""
+    monkeypatch.delenv("MODEL_SHA256", raising=False)  # and restored after the test
+    monkeypatch.setenv("MODEL_PATH", str(settings.model_path))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
+    assert preflight.main() == 0
+    assert os.environ["MODEL_SHA256"] == file_sha256(settings.model_path)

@@ -28,9 +28,9 @@ import pytest
 import requests
 from sqlalchemy import create_engine, text
 
-from shared.schemas import EXAMPLE_PATIENT
-from shared.settings import PROJECT_ROOT
-from shared.store import PredictionStore, database_url, open_database
+from shared.core.schemas import EXAMPLE_PATIENT, Patient
+from shared.core.settings import PROJECT_ROOT
+from shared.core.store import PredictionStore, database_url, migrate, open_database
 from tests.hostile.rawhttp import percentile
 
 DEADLINE_SECONDS = 3  # the servers' REQUEST_TIMEOUT_SECONDS here: the store waits half of it
@@ -130,17 +130,16 @@ def test_a_read_only_mount_still_serves_reads(tmp_path):
         pytest.skip("needs root and util-linux's unshare to make a read-only mount")
     folder = tmp_path / "mounted"
     folder.mkdir()
+    migrate(f"sqlite:///{folder / 'p.db'}")
     engine = open_database(f"sqlite:///{folder / 'p.db'}")
     with PredictionStore(engine) as store:
-        from shared.schemas import Patient
-
         stored = store.add(Patient(**EXAMPLE_PATIENT), 150.0, "1.0.0")
     engine.dispose()  # the last connection closes: the -wal and -shm files go
     reader = (
         "import sys\n"
-        "from shared.errors import StoreUnavailable\n"
-        "from shared.schemas import EXAMPLE_PATIENT, Patient\n"
-        "from shared.store import PredictionStore, open_database\n"
+        "from shared.core.errors import StoreUnavailable\n"
+        "from shared.core.schemas import EXAMPLE_PATIENT, Patient\n"
+        "from shared.core.store import PredictionStore, open_database\n"
         f"engine = open_database('sqlite:///{folder / 'p.db'}')\n"
         f"print(PredictionStore(engine).get({stored.id}).prediction)\n"
         "try:\n"

@@ -13,10 +13,10 @@ import json
 import pytest
 import requests
 
-from shared.model import MODEL_NAME
-from shared.schemas import EXAMPLE_PATIENT as PATIENT
-from shared.schemas import FEATURES
-from shared.web import PAGE_SECURITY_HEADERS
+from shared.contract.web import PAGE_SECURITY_HEADERS
+from shared.core.model import MODEL_NAME
+from shared.core.schemas import EXAMPLE_PATIENT as PATIENT
+from shared.core.schemas import FEATURES
 
 pytestmark = pytest.mark.live
 
