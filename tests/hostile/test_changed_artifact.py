@@ -72,7 +72,8 @@ def test_an_empty_pin_pins_nothing(monkeypatch):
 def test_preflight_pins_the_artifact_for_the_workers(settings, monkeypatch, tmp_path):
     """The launchers call the preflight in their own process, then start the workers, which
     inherit its environment: the pin is the SHA-256 the preflight verified."""
-    monkeypatch.delenv("MODEL_SHA256", raising=False)  # and restored after the test
+    # Set (to "no pin") through monkeypatch, so the pin the preflight writes is undone after.
+    monkeypatch.setenv("MODEL_SHA256", "")
     monkeypatch.setenv("MODEL_PATH", str(settings.model_path))
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
     assert preflight.main() == 0
