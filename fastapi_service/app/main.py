@@ -17,7 +17,7 @@ from fastapi_service.server.middleware import install_middleware
 from shared.contract.docs import STATIC_DIR, swagger_ui_html
 from shared.contract.metrics import METRICS_CONTENT_TYPE, ServiceMetrics
 from shared.contract.openapi import API_DESCRIPTION, API_TITLE, API_VERSION
-from shared.contract.web import configure_logging
+from shared.contract.web import PAGE_SECURITY_HEADERS, configure_logging
 from shared.core.batching import BatchingPredictor
 from shared.core.model import Predictor
 from shared.core.settings import Settings
@@ -38,9 +38,11 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Load once per process, at start-up, never at import. A bad artifact stops the start.
         if app.state.predictor is None and load_model:
-            loaded = Predictor.load(settings.model_path, settings.card_path)
+            pin = settings.model_sha256
+            loaded = Predictor.load(settings.model_path, settings.card_path, pin)
             app.state.predictor = BatchingPredictor(loaded, enabled=settings.micro_batching)
-        app.state.store_engine = open_database(settings.database_url)  # one pool per process
+        deadline = settings.request_timeout_seconds  # bounds every store call
+        app.state.store_engine = open_database(settings.database_url, deadline)  # one per process
         yield
         app.state.store_engine.dispose()
         app.state.predictor = None
@@ -69,11 +71,11 @@ def create_app(
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return HTMLResponse(swagger_ui_html())
+        return HTMLResponse(swagger_ui_html(), headers=PAGE_SECURITY_HEADERS)
 
     @app.get("/", include_in_schema=False)
     def playground() -> FileResponse:
-        return FileResponse(STATIC_DIR / "playground" / "index.html")
+        return FileResponse(STATIC_DIR / "playground" / "index.html", headers=PAGE_SECURITY_HEADERS)
 
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> Response:

@@ -14,7 +14,7 @@ from flask_service.server.middleware import install_middleware
 from shared.contract.docs import STATIC_DIR, swagger_ui_html
 from shared.contract.metrics import METRICS_CONTENT_TYPE, ServiceMetrics
 from shared.contract.openapi import API_DESCRIPTION, API_TITLE, API_VERSION, SECURITY_SCHEMES
-from shared.contract.web import configure_logging
+from shared.contract.web import PAGE_SECURITY_HEADERS, configure_logging
 from shared.core.model import Predictor
 from shared.core.schemas import ValidationErrorResponse
 from shared.core.settings import Settings
@@ -51,10 +51,11 @@ def create_app(
 
     # Load once per process, at start-up, never at import. A bad artifact stops the start.
     if predictor is None and load_model:
-        predictor = Predictor.load(settings.model_path, settings.card_path)
+        predictor = Predictor.load(settings.model_path, settings.card_path, settings.model_sha256)
     app.extensions["settings"] = settings
     app.extensions["predictor"] = predictor
-    app.extensions["store_engine"] = open_database(settings.database_url)  # one pool per process
+    deadline = settings.request_timeout_seconds  # bounds every store call
+    app.extensions["store_engine"] = open_database(settings.database_url, deadline)  # per process
     app.teardown_appcontext(close_store)  # the request's store, closed on every path
     app.extensions["metrics"] = ServiceMetrics()
 
@@ -62,16 +63,21 @@ def create_app(
     app.register_api(v2_router)
     app.register_api(predictions_router)
     app.add_url_rule("/openapi.json", "openapi", lambda: app.api_doc)
-    app.add_url_rule("/docs", "docs", swagger_ui_html)
 
     # Plain Flask rules stay out of the OpenAPI document (FastAPI: `include_in_schema=False`).
+    def docs() -> Response:
+        return Response(swagger_ui_html(), mimetype="text/html", headers=PAGE_SECURITY_HEADERS)
+
     def playground() -> Response:
-        return send_from_directory(STATIC_DIR / "playground", "index.html")
+        page = send_from_directory(STATIC_DIR / "playground", "index.html")
+        page.headers.update(PAGE_SECURITY_HEADERS)
+        return page
 
     def metrics() -> Response:
         body = app.extensions["metrics"].render(app.extensions["predictor"])
         return Response(body, content_type=METRICS_CONTENT_TYPE)
 
+    app.add_url_rule("/docs", "docs", docs)
     app.add_url_rule("/", "playground", playground)
     app.add_url_rule("/metrics", "metrics", metrics)
 
