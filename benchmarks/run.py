@@ -271,24 +271,44 @@ def answer(server: Server) -> float:
     return document["outputs"][0]["data"][0] if path == V2_INFER_PATH else document["prediction"]
 
 
-def check_answers(servers: dict[str, Server], args: argparse.Namespace) -> list[str]:
-    """Before a peer is timed, its answer must equal ours for the same patient: a peer that
-    computed something else (another model, float32, a wrong column order) would be measured on
-    other work. Ours is the first service's `/predict`; without a service, the artifact's."""
+def reference_answer(servers: dict[str, Server], args: argparse.Namespace) -> float:
+    """Ours: the first service's `/predict`; without a service, the artifact's own prediction."""
     if args.services:
-        expected = answer(servers[args.services[0]])
-    else:
-        expected = float(joblib.load(args.model_path).predict([list(PATIENT.values())])[0])
-    wrong = {}
-    for name in args.peers:
-        got = answer(servers[name])
-        if got != expected:
-            wrong[name] = got
-    if wrong:
-        raise RuntimeError(f"peers answer otherwise than ours ({expected!r}): {wrong}")
+        return answer(servers[args.services[0]])
+    return float(joblib.load(args.model_path).predict([list(PATIENT.values())])[0])
+
+
+def start_peers(
+    servers: dict[str, Server], args: argparse.Namespace, cpus: list[int] | None, run_dir: Path
+) -> list[str]:
+    """Start the peers one at a time (a Ray cluster starting beside others on one busy core can
+    time out), each warmed up, its answer checked equal to ours before it is timed (a peer
+    computing something else, another model, float32, another column order, would be measured
+    on other work), then paused until its own measurements. Adds them to `servers`."""
     if not args.peers:
         return []
-    return [f"Every peer's answer equals ours ({expected!r}) for the same patient."]
+    expected = reference_answer(servers, args)
+    notes = []
+    for name in list(args.peers):
+        servers |= start_servers([name], args, cpus, run_dir)
+        server = servers[name]
+        try:
+            server.wait_ready()
+        except RuntimeError as error:  # reported, and the run goes on without it
+            server.stop()
+            del servers[name]
+            args.peers.remove(name)
+            reason = str(error).splitlines()[-1][:300]
+            notes.append(f"{name}: INVALID, did not start on this machine: {reason}")
+            print(notes[-1])
+            continue
+        print(f"ready: {name:<16} {server.base_url}  warming up {args.warmup:g} s")
+        warm_up(server, args.warmup)
+        got = answer(server)
+        if got != expected:
+            raise RuntimeError(f"{name} answers {got!r} where ours is {expected!r}: not timed")
+        server.pause()
+    return [f"Every peer's answer equals ours ({expected!r}) for the same patient.", *notes]
 
 
 def start_servers(
@@ -300,7 +320,7 @@ def start_servers(
         "LOG_LEVEL": args.log_level,
         "API_KEY": "benchmark-key",
     }
-    (run_dir / "servers").mkdir()
+    (run_dir / "servers").mkdir(exist_ok=True)
     servers = {}
     for name in targets:
         port = free_port()
@@ -379,7 +399,7 @@ def main(argv: list[str] | None = None) -> Path:
             + " Install it with `apt-get install wrk`."
         )
 
-    targets = [*args.services, *args.baselines, *args.peers]
+    targets = [*args.services, *args.baselines]
     print(f"results: {run_dir}")
     print(f"pinning: servers on CPUs {server_cpus}, locust/wrk on CPUs {load_cpus}")
     servers = start_servers(targets, args, server_cpus, run_dir)
@@ -389,9 +409,7 @@ def main(argv: list[str] | None = None) -> Path:
             server.wait_ready()
             print(f"ready: {name:<16} {server.base_url}  warming up {args.warmup:g} s")
             warm_up(server, args.warmup)
-        notes += check_answers(servers, args)
-        for name in args.peers:  # resumed for their own measurements only
-            servers[name].pause()
+        notes += start_peers(servers, args, server_cpus, run_dir)
         mixed_ok = [name for name in args.services if servers[name].has_path(PREDICTIONS_PATH)]
         if "mixed" in args.scenarios and mixed_ok != args.services:
             missing = sorted(set(args.services) - set(mixed_ok))

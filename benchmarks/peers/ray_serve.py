@@ -56,7 +56,11 @@ def main() -> None:
     # SIGTERM (the benchmark's stop) ends the driver through `finally`: Ray's processes go too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     model_path = os.path.abspath(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))
-    if not args.defaults:  # before Ray starts: its processes inherit the environment
+    # Before Ray starts: its processes inherit the environment. On a busy core the raylet and
+    # Ray's agents can take longer to start than Ray waits for them by default.
+    os.environ.setdefault("RAY_raylet_start_wait_time_s", "180")
+    os.environ.setdefault("RAY_agent_register_timeout_ms", "180000")
+    if not args.defaults:
         os.environ.update(ONE_EVENT_LOOP)
     # A local cluster of its own, in a folder of its own: never one another program started.
     folder = tempfile.mkdtemp(prefix="ray-peer-")
