@@ -16,8 +16,8 @@ from benchmarks.measure import Step
 from benchmarks.report import goal_rows, markdown, round_ratios, summarize
 from benchmarks.run import invalid_reason, main, parse_args, plan
 from benchmarks.targets import PEERS
-from shared.schemas import EXAMPLE_PATIENT
-from shared.train import MODEL_NAME
+from shared.core.schemas import EXAMPLE_PATIENT
+from shared.core.train import MODEL_NAME
 
 
 @pytest.fixture(scope="module")
