@@ -221,12 +221,15 @@ bench-quick: $(MODEL) $(call EXTRA,bench) ## a one-round benchmark, under a minu
 bench-ui: $(MODEL) $(call EXTRA,bench) ## SERVICE=fastapi|flask under locust's web UI on http://127.0.0.1:8089
 	$(BENCH) --ui --services $(SERVICE)
 
-# The other V2 servers on the same artifact, each in a virtual environment of its own (MLServer
-# 1.7 and KServe 0.21 pin conflicting FastAPIs), pinned to the versions measured: see
-# benchmarks/peers/. They answer V2 inference only: the v2 scenario has them, beside our services.
+# The peers: other servers on the same artifact, each in a virtual environment of its own pinned
+# to the versions measured (benchmarks/peers/<name>.txt; MLServer 1.7 and KServe 0.21 pin
+# conflicting FastAPIs). MLServer and KServe answer V2 inference (the v2 scenario), BentoML,
+# LitServe and Ray Serve the one-patient JSON on /predict (the saturation scenario). Each in its
+# best configuration for one core, its default beside it where they differ (benchmarks/targets.py).
 PEERS_DIR := .venv-peers
-PEERS := mlserver kserve
+PEERS := mlserver kserve bentoml litserve ray
 PEER_STAMPS := $(PEERS:%=$(PEERS_DIR)/%/.installed)
+PEER_TARGETS := mlserver,mlserver-batched,mlserver-default,kserve,bentoml,bentoml-default,litserve,ray-serve,ray-serve-default
 
 $(PEERS_DIR)/%/.installed: benchmarks/peers/%.txt
 	test -d $(PEERS_DIR)/$* || $(PYTHON) -m venv $(PEERS_DIR)/$*
@@ -239,10 +242,10 @@ PEERS_DURATION ?= 5
 NOTE ?=
 
 # NOTE="..." adds a line to the summary: what else the machine was doing, say.
-bench-peers: $(MODEL) $(call EXTRA,bench) $(PEER_STAMPS) ## our services beside MLServer and KServe, V2 inference (~6 min)
+bench-peers: $(MODEL) $(call EXTRA,bench) $(PEER_STAMPS) ## our services beside MLServer, KServe, BentoML, LitServe, Ray Serve (~15 min)
 	$(BENCH) --rounds $(PEERS_ROUNDS) --duration $(PEERS_DURATION) --wrk-duration 3 \
 		--scenarios saturation,v2 --baselines seed-fastapi,seed-flask \
-		--peers mlserver,mlserver-batched,kserve $(if $(NOTE),--note "$(NOTE)")
+		--peers $(PEER_TARGETS) $(if $(NOTE),--note "$(NOTE)")
 
 ##@ Course
 
