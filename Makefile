@@ -119,8 +119,10 @@ build-react: $(REACT_STAMP) ## the React app as static files in clients/react/di
 # The store's tests and the predictions contract again, on a throwaway PostgreSQL server
 # (Debian's `postgresql` package; `make test` skips them, saying so, when it is not installed).
 POSTGRES_SERVER = $(BIN)/python -m tests.postgres_server
+FROZEN_POSTGRES_TEST = tests/hostile/test_store_deadlines.py::test_a_frozen_postgres_commits_nothing_its_clients_gave_up_on
 POSTGRES_TESTS = $(BIN)/pytest tests/core/test_store.py tests/contract/test_predictions.py \
-	tests/contract/test_concurrent_writes.py tests/hostile/test_store_concurrency.py
+	tests/contract/test_concurrent_writes.py tests/hostile/test_store_concurrency.py \
+	$(FROZEN_POSTGRES_TEST)
 
 test: $(MODEL) $(DEV) lint ## lint, then the whole suite: core, contract (in-process and live), lessons
 	$(BIN)/pytest -n 2 --dist loadfile
@@ -149,7 +151,7 @@ test-browser: $(MODEL) $(DEV) ## the playground page and /docs in headless Chrom
 hostile: $(MODEL) $(DEV) ## hostile clients at full scale: slow clients, store starvation, amplification
 	HOSTILE_SCALE=full $(BIN)/pytest tests/hostile -s -q
 	HOSTILE_SCALE=full $(POSTGRES_SERVER) --if-available -- \
-		$(BIN)/pytest tests/hostile/test_store_concurrency.py -s -q
+		$(BIN)/pytest tests/hostile/test_store_concurrency.py $(FROZEN_POSTGRES_TEST) -s -q
 
 fuzz: $(MODEL) $(DEV) ## schemathesis, deep: every operation of both services from both documents
 	FUZZ_EXAMPLES=200 FUZZ_CHECKS=all FUZZ_PHASES=examples,coverage,fuzzing,stateful \
