@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -16,7 +16,7 @@ from fastapi_service.responses import JSONResponse
 from fastapi_service.routes import router
 from fastapi_service.v2 import router as v2_router
 from shared.batching import MicroBatcher
-from shared.docs import STATIC_DIR, swagger_ui_html
+from shared.docs import STATIC_DIR, playground_html, swagger_ui_html
 from shared.metrics import METRICS_CONTENT_TYPE, ServiceMetrics
 from shared.model import Predictor
 from shared.openapi import API_DESCRIPTION, API_TITLE, API_VERSION
@@ -75,11 +75,14 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        return HTMLResponse(swagger_ui_html())
+    def docs(request: Request) -> HTMLResponse:
+        return HTMLResponse(swagger_ui_html(request.scope.get("root_path", "")))
 
     @app.get("/", include_in_schema=False)
-    def playground() -> FileResponse:
+    def playground(request: Request) -> Response:
+        prefix = request.scope.get("root_path", "")  # under a route prefix (Ray Serve's)
+        if prefix:
+            return HTMLResponse(playground_html(prefix))
         return FileResponse(STATIC_DIR / "playground" / "index.html")
 
     @app.get("/metrics", include_in_schema=False)

@@ -7,7 +7,7 @@ complete (PUT) and remove (DELETE). Each route parses, calls the store, answers.
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from fastapi_service.deps import (
     PredictionId,
@@ -47,12 +47,13 @@ router = APIRouter(
 
 @router.post("/predictions", **documented(PredictionRecord, JSON_BODY_ERRORS, status=201))
 def create_prediction(
-    body: Patient, predictor: PredictorDep, store: StoreDep, response: Response
+    body: Patient, predictor: PredictorDep, store: StoreDep, request: Request, response: Response
 ) -> PredictionRecord:
     """Predict for one patient and store the prediction: 201, its URL in `Location`."""
     result = predictor.predict_one(body)
     record = store.add(body, result.prediction, result.model_version)
-    response.headers["Location"] = f"/predictions/{record.id}"
+    prefix = request.scope.get("root_path", "")  # under a route prefix (Ray Serve's)
+    response.headers["Location"] = f"{prefix}/predictions/{record.id}"
     return record
 
 

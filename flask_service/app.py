@@ -1,6 +1,6 @@
 """The Flask application factory. gunicorn calls it: `gunicorn 'flask_service.app:create_app()'`."""
 
-from flask import Flask, Response, send_from_directory
+from flask import Flask, Response, request, send_from_directory
 from flask_cors import CORS
 from flask_openapi3 import Info
 
@@ -13,10 +13,16 @@ from flask_service.predictions import router as predictions_router
 from flask_service.responses import ContractJSONProvider
 from flask_service.routes import router
 from flask_service.v2 import router as v2_router
-from shared.docs import STATIC_DIR, swagger_ui_html
+from shared.docs import STATIC_DIR, playground_html, swagger_ui_html
 from shared.metrics import METRICS_CONTENT_TYPE, ServiceMetrics
 from shared.model import Predictor
-from shared.openapi import API_DESCRIPTION, API_TITLE, API_VERSION, SECURITY_SCHEMES
+from shared.openapi import (
+    API_DESCRIPTION,
+    API_TITLE,
+    API_VERSION,
+    SECURITY_SCHEMES,
+    served_from,
+)
 from shared.schemas import ValidationErrorResponse
 from shared.settings import Settings
 from shared.store import open_database
@@ -69,11 +75,16 @@ def create_app(
     app.register_api(router)
     app.register_api(v2_router)
     app.register_api(predictions_router)
-    app.add_url_rule("/openapi.json", "openapi", lambda: app.api_doc)
-    app.add_url_rule("/docs", "docs", swagger_ui_html)
+    # `request.script_root`: the route prefix the service is under (Ray Serve's), or "".
+    app.add_url_rule(
+        "/openapi.json", "openapi", lambda: served_from(app.api_doc, request.script_root)
+    )
+    app.add_url_rule("/docs", "docs", lambda: swagger_ui_html(request.script_root))
 
     # Plain Flask rules stay out of the OpenAPI document (FastAPI: `include_in_schema=False`).
-    def playground() -> Response:
+    def playground() -> Response | str:
+        if request.script_root:
+            return playground_html(request.script_root)
         return send_from_directory(STATIC_DIR / "playground", "index.html")
 
     def metrics() -> Response:
