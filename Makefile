@@ -253,3 +253,27 @@ docker-test: $(STAMP) ## build both images, run them, check /ready, /predict, CR
 lint: lint-deploy
 lint-deploy: $(STAMP) ## validate deploy/kubernetes, deploy/kserve and compose.yaml offline
 	$(BIN)/pytest -q -p no:randomly -p no:xdist tests/unit/test_manifests.py tests/unit/test_compose.py
+
+# Ray Serve (docs/deployment.md, lesson 11 "When one machine is not enough"): both services on a
+# Ray cluster of two nodes on loopback, one HTTP proxy at :PORT/fastapi and :PORT/flask. Ray and
+# its dependencies live in a virtual environment of their own, pinned in deploy/ray/requirements.txt
+# beside the project's constraints.txt (as the benchmark peers' .venv-peers). test-ray runs the live
+# contract suite through Ray's proxy, then kills a replica and a node under load, and autoscales.
+.PHONY: run-ray test-ray
+RAY_VENV := .venv-ray
+RAY_STAMP := $(RAY_VENV)/.installed
+RAY_PORT := $(or $(PORT),8000)
+
+$(RAY_STAMP): deploy/ray/requirements.txt pyproject.toml constraints.txt
+	test -d $(RAY_VENV) || $(PYTHON) -m venv $(RAY_VENV)
+	$(RAY_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(RAY_VENV)/bin/python -m pip install --quiet --constraint constraints.txt --editable . \
+		--requirement deploy/ray/requirements.txt
+	touch $@
+
+run-ray: $(MODEL) $(RAY_STAMP) ## both services on a local Ray Serve cluster (:8000/fastapi, /flask)
+	exec $(RAY_VENV)/bin/python -m deploy.ray.run --port $(RAY_PORT)
+
+test-ray: $(MODEL) $(RAY_STAMP) ## two-node Ray cluster: live contract suite, kills, autoscaling
+	LIVE_SERVER=tests.ray.harness:RayServer $(RAY_VENV)/bin/pytest -p tests.ray.harness \
+		-p no:randomly -p no:xdist -m live tests/contract tests/ray

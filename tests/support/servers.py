@@ -1,5 +1,6 @@
 """Servers started as a user starts them: `make run-<service>` on a free port."""
 
+import importlib
 import os
 import signal
 import socket
@@ -16,6 +17,17 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def live_server_class() -> type:
+    """What starts the live servers: `LiveServer` (`make run-*`), or the class that the
+    environment variable LIVE_SERVER names as `module:Class`, with the same interface, to run
+    every live test against the services served another way (`make test-ray`: Ray Serve)."""
+    name = os.environ.get("LIVE_SERVER")
+    if not name:
+        return LiveServer
+    module, _, attribute = name.partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 class LiveServer:
