@@ -7,6 +7,7 @@ test cluster) instead, each port given explicitly so Ray picks none itself. `mak
 """
 
 import os
+import shutil
 import socket
 import tempfile
 import time
@@ -83,7 +84,7 @@ class LoopbackCluster:
     """`nodes` Ray nodes on loopback; Serve's one HTTP proxy on the head, on `http_port`."""
 
     nodes: int = 2
-    cpus_per_node: int = 4  # logical CPUs: what Ray schedules by, not the machine's cores
+    cpus_per_node: int = 6  # logical CPUs: what Ray schedules by, not the machine's cores
     http_port: int = 8000
     # Short: Ray puts its Unix sockets in here, and their paths may not exceed 107 bytes.
     root_dir: str = field(default_factory=lambda: tempfile.mkdtemp(prefix="ray-", dir="/tmp"))
@@ -146,14 +147,15 @@ class LoopbackCluster:
         import ray
         from ray import serve
 
-        if self.cluster is None:
-            return
         try:
-            serve.shutdown()
+            if ray.is_initialized():
+                serve.shutdown()
         finally:
             ray.shutdown()
-            self.cluster.shutdown()
-            self.cluster = None
+            if self.cluster is not None:
+                self.cluster.shutdown()
+                self.cluster = None
+            shutil.rmtree(self.root_dir, ignore_errors=True)  # sessions and logs
 
 
 def serve_config(env: dict[str, str] | None = None, path: Path = CONFIG_FILE) -> dict[str, Any]:

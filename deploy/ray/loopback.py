@@ -46,12 +46,22 @@ class OneRequestIdHeader:
     """The proxy's outermost middleware. Ray's proxy adds an X-Request-ID to every answer, and
     the services already send one (the same id: the proxy hands its id to the service as the
     request's), so the client would read it twice. The service's is kept; so is the proxy's own
-    Date only (a2wsgi passes Flask's on, for files)."""
+    Date only (a2wsgi passes Flask's on, for files). A request without an id gets one here, in
+    the services' form, before the proxy would make one in its own."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        from starlette.datastructures import MutableHeaders
+
+        from shared.web import REQUEST_ID_HEADER, request_id_from
+
+        headers = MutableHeaders(scope=scope)
+        if scope["type"] == "http" and REQUEST_ID_HEADER not in headers:
+            # The services' own form of id, which the proxy then takes as the request's.
+            headers.append(REQUEST_ID_HEADER, request_id_from(None))
+
         async def send_once(message: dict) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = without_repeats(message.get("headers", []))

@@ -18,6 +18,7 @@ from deploy.ray.loopback import free_loopback_port
 from shared.settings import Settings
 
 _cluster: LoopbackCluster | None = None
+_start_failure: BaseException | None = None  # raised again, not retried, for every later test
 COLD_START: dict[str, float] = {}  # seconds: the cluster's start, the first deployment
 _main_apps: set[str] = set()  # services whose serve.yaml application is already deployed
 _numbers = itertools.count(2)
@@ -25,10 +26,18 @@ _numbers = itertools.count(2)
 
 def cluster() -> LoopbackCluster:
     """The session's cluster, started on first use."""
-    global _cluster
+    global _cluster, _start_failure
+    if _start_failure is not None:
+        raise RuntimeError("the Ray cluster failed to start") from _start_failure
     if _cluster is None:
         started = time.monotonic()
-        _cluster = LoopbackCluster(nodes=2, http_port=free_loopback_port()).start()
+        candidate = LoopbackCluster(nodes=2, http_port=free_loopback_port())
+        try:
+            _cluster = candidate.start()
+        except BaseException as error:
+            _start_failure = error
+            candidate.stop()  # whatever part of it started
+            raise
         COLD_START["cluster"] = round(time.monotonic() - started, 1)
     return _cluster
 
@@ -63,21 +72,16 @@ class RayServer:
         service: str,
         settings: Settings,
         workers: int = 1,
-        deployment: dict[str, Any] | None = None,
         **env: str,
     ) -> None:
         self.service = service
         config = serve_config(service_env(settings, **env))
         [application] = [app for app in config["applications"] if app["name"] == service]
-        if env or workers != 1 or deployment or service in _main_apps:
+        if env or workers != 1 or service in _main_apps:
             number = next(_numbers)
             application["name"] = f"{service}-{number}"
             application["route_prefix"] = f"/{service}-{number}"
-            options = application["deployments"][0]
-            options["num_replicas"] = workers
-            if deployment:
-                options.pop("num_replicas")  # autoscaling sets the count
-                options.update(deployment)
+            application["deployments"][0]["num_replicas"] = workers
         _main_apps.add(service)
         self.name = application["name"]
         self.base_url = cluster().base_url + application["route_prefix"]
@@ -117,11 +121,63 @@ def redeploy(config: dict[str, Any]) -> None:
     deploy(config)
 
 
-def deploy_application(service: str, settings: Settings, **deployment: Any) -> RayServer:
-    """A fresh application of `service` with these deployment options (autoscaling, say)."""
-    server = RayServer(service, settings, deployment=deployment)
-    server.wait_ready()
-    return server
+def update_deployment(application: str, **options: Any) -> None:
+    """New options for a running application's deployment (autoscaling, say): Serve applies
+    them to the replicas it has, without starting new ones for the change itself."""
+    deployment = _deployed[application]["deployments"][0]
+    if "autoscaling_config" in options:
+        deployment.pop("num_replicas", None)  # the autoscaler sets the count
+    deployment.update(options)
+    redeploy(serve_config())
+
+
+# The contract tests that cannot pass behind Ray, each with its reason; docs/deployment.md
+# ("Ray Serve: known differences") says the same. xfail is strict: a test that starts passing
+# fails the run, so this table cannot outlive a difference. "skip" where the test would start
+# fresh servers (a new Ray application each, tens of seconds) only to show a known difference.
+PREFIXED_LOCATION = (
+    "Location is the record's absolute path, with the route prefix (/fastapi/predictions/1): "
+    "the test appends it to a base URL that already ends in the prefix"
+)
+METRICS_PER_REPLICA = (
+    "/metrics counts one replica's requests (Ray has no shared multiprocess directory): "
+    "Prometheus sums the replicas, or Ray's own metrics do"
+)
+RAW_SOCKET = (
+    "the test speaks raw HTTP to the server's host:port with a root path; behind Ray's proxy "
+    "the service is under a route prefix"
+)
+KNOWN_DIFFERENCES: dict[str, tuple[str, str]] = {
+    "test_create_is_201_with_the_location_of_the_record": ("xfail", PREFIXED_LOCATION),
+    "test_created_record_reads_back_at_its_location": ("xfail", PREFIXED_LOCATION),
+    "test_both_services_answer_the_same_bytes_for_a_record": ("xfail", PREFIXED_LOCATION),
+    "test_a_stored_prediction_is_labelled_by_its_documented_path": ("xfail", PREFIXED_LOCATION),
+    "test_the_same_traffic_gives_the_same_label_values": ("skip", PREFIXED_LOCATION),
+    "test_two_workers_report_the_sum_of_both": ("skip", METRICS_PER_REPLICA),
+    "test_declared_length_over_the_limit_is_413_before_the_body_is_sent": ("xfail", RAW_SOCKET),
+    "test_huge_request_head_is_refused_by_the_server_itself": ("xfail", RAW_SOCKET),
+    "test_streamed_body_over_the_limit_is_413_not_truncated[flask]": (
+        "xfail",
+        "a2wsgi hands Flask a chunked body without its length, which Flask reads as a 400",
+    ),
+}
+
+
+def known_difference(item: pytest.Item) -> tuple[str, str] | None:
+    name = getattr(item, "originalname", item.name)
+    return KNOWN_DIFFERENCES.get(item.name) or KNOWN_DIFFERENCES.get(name)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        difference = known_difference(item)
+        if difference is None or "live" not in item.keywords:
+            continue
+        kind, reason = difference
+        if kind == "skip":
+            item.add_marker(pytest.mark.skip(reason=f"Ray Serve: {reason}"))
+        else:
+            item.add_marker(pytest.mark.xfail(reason=f"Ray Serve: {reason}", strict=True))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

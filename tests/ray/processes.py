@@ -30,16 +30,21 @@ def descendants(root: int | None = None) -> list[int]:
     return found
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU time of these processes so far."""
-    total = 0
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User and system CPU time of each of these processes so far (those still running)."""
+    found = {}
     for pid in pids:
         try:
             fields = stat_fields(pid)
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / CLOCK_TICKS
+        found[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+    return found
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds between two readings, over the processes present in both."""
+    return sum(after[pid] - before[pid] for pid in before.keys() & after.keys())
 
 
 def resident_bytes(pids: list[int]) -> int:
