@@ -1,5 +1,6 @@
 # The front door. On a fresh machine with python3 and make, `make run-fastapi`, `make run-flask`
 # and `make test` set everything up themselves: virtual environment, pinned packages, the model.
+# `make help` lists the targets by section.
 
 PYTHON ?= python3
 VENV := .venv
@@ -12,29 +13,13 @@ WORKERS ?= 2
 FASTAPI_PORT := $(or $(PORT),8000)
 FLASK_PORT := $(or $(PORT),8001)
 
-# The production servers, one line each, so tests and benchmarks start them exactly like this.
-# `exec` hands the shell's place to the server, so Ctrl-C and SIGTERM reach it directly.
-# prometheus_client's multiprocess mode: each worker writes its metrics to files in this directory
-# and /metrics adds up every worker's. A fresh directory per start, so counts begin at zero.
-METRICS_DIR = export PROMETHEUS_MULTIPROC_DIR="$$(mktemp -d -t metrics.XXXXXX)";
-FASTAPI_SERVER = $(METRICS_DIR) exec $(BIN)/uvicorn --factory fastapi_service.app:create_app \
-	--host $(HOST) --port $(FASTAPI_PORT) --workers $(WORKERS) \
-	--no-access-log --no-server-header --timeout-graceful-shutdown 20 \
-	--http fastapi_service.server:DeadlineHttpToolsProtocol
-FLASK_SERVER = $(METRICS_DIR) exec $(BIN)/gunicorn 'flask_service.app:create_app()' \
-	--bind $(HOST):$(FLASK_PORT) --workers $(WORKERS) \
-	--worker-class flask_service.gunicorn_worker.RequestDeadlineWorker \
-	--graceful-timeout 20 --no-control-socket --config gunicorn.conf.py
-
 .DEFAULT_GOAL := help
-.PHONY: help install train run-fastapi run-flask dev-fastapi dev-flask test test-fast lint format lock clean
-.PHONY: lesson mermaid-cli run-mcp run-dashboard
-.PHONY: test-browser test-postgres lint-openapi openapi-snapshot
-.PHONY: bench bench-quick bench-ui bench-async bench-peers
-.PHONY: fuzz soak audit
 
-help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+##@ Set-up
+
+help: ## list the targets, by section
+	@awk 'BEGIN {FS = ":.*## "} /^##@ / {printf "\n%s\n", substr($$0, 5)} \
+		/^[a-z-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -44,19 +29,42 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP) ## create .venv and install the pinned dependencies
 
-$(MODEL): $(STAMP) shared/train.py
-	$(BIN)/python -m shared.train --model-path $@
+$(MODEL): $(STAMP) shared/core/train.py
+	$(BIN)/python -m shared.core.train --model-path $@
 
-train: $(STAMP) ## train the model and write models/diabetes.joblib + its card
-	$(BIN)/python -m shared.train --model-path $(MODEL)
+train: $(STAMP) ## train the model again: models/diabetes.joblib and its card
+	$(BIN)/python -m shared.core.train --model-path $(MODEL)
 
-run-fastapi: $(MODEL) ## serve the FastAPI service with uvicorn (PORT=8000)
-	@$(BIN)/python -m shared.preflight
-	$(FASTAPI_SERVER)
+lock: ## re-pin every transitive dependency into constraints.txt from a fresh environment
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet --editable '.[dev]'
+	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+	rm -rf .lock-venv
 
-run-flask: $(MODEL) ## serve the Flask service with gunicorn (PORT=8001)
-	@$(BIN)/python -m shared.preflight
-	$(FLASK_SERVER)
+clean: ## remove the environment, the model and caches
+	rm -rf $(VENV) $(PEERS_DIR) models data .pytest_cache .ruff_cache build *.egg-info
+
+##@ Run
+
+# Each service's launcher (fastapi_service/server/launcher.py, flask_service/server/launcher.py)
+# checks the model, then starts the production server; the images, the tests and the benchmarks
+# start it the same way. `exec` hands the shell's place to it, so Ctrl-C and SIGTERM reach it.
+run-fastapi: $(MODEL) ## serve the FastAPI service with uvicorn (PORT=8000, WORKERS=2)
+	exec $(BIN)/python -m fastapi_service.server --host $(HOST) --port $(FASTAPI_PORT) --workers $(WORKERS)
+
+run-flask: $(MODEL) ## serve the Flask service with gunicorn (PORT=8001, WORKERS=2)
+	exec $(BIN)/python -m flask_service.server --host $(HOST) --port $(FLASK_PORT) --workers $(WORKERS)
+
+# The development servers, without the launchers: the preflight (the model's check and the
+# store's migrations) runs first by hand.
+dev-fastapi: $(MODEL) ## FastAPI with auto-reload (development only)
+	$(BIN)/python -m shared.core.preflight
+	exec $(BIN)/uvicorn --factory fastapi_service.app:create_app --reload --host $(HOST) --port $(FASTAPI_PORT)
+
+dev-flask: $(MODEL) ## Flask's dev server with auto-reload (development only)
+	$(BIN)/python -m shared.core.preflight
+	exec $(BIN)/flask --app 'flask_service.app:create_app()' run --debug --host $(HOST) --port $(FLASK_PORT)
 
 # The clients of clients/ call a running service at SERVICE_URL (the FastAPI one by default).
 SERVICE_URL ?= http://127.0.0.1:8000
@@ -73,59 +81,55 @@ run-dashboard: $(STAMP) ## the Streamlit dashboard on PORT=8501 (SERVICE_URL=htt
 		--server.address $(HOST) --server.port $(DASHBOARD_PORT) --server.headless true \
 		--browser.gatherUsageStats false --client.toolbarMode viewer
 
-dev-fastapi: $(MODEL) ## FastAPI with auto-reload (development only)
-	exec $(BIN)/uvicorn --factory fastapi_service.app:create_app --reload --host $(HOST) --port $(FASTAPI_PORT)
-
-dev-flask: $(MODEL) ## Flask's dev server with auto-reload (development only)
-	exec $(BIN)/flask --app 'flask_service.app:create_app()' run --debug --host $(HOST) --port $(FLASK_PORT)
-
-test: $(MODEL) ## lint, then the whole suite: unit, contract (in-process and live), lessons
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/hadolint deploy/docker/fastapi.Dockerfile deploy/docker/flask.Dockerfile
-	@$(MAKE) --no-print-directory lint-openapi
-	$(BIN)/pytest -n 2 --dist loadfile
-	$(POSTGRES_SERVER) --if-available -- $(POSTGRES_TESTS)
+##@ Test
 
 # The store's tests and the predictions contract again, on a throwaway PostgreSQL server
 # (Debian's `postgresql` package; `make test` skips them, saying so, when it is not installed).
-POSTGRES_SERVER = $(BIN)/python tests/postgres_server.py
-POSTGRES_TESTS = $(BIN)/pytest -p no:randomly tests/unit/test_store.py \
-	tests/contract/test_predictions.py tests/live/test_concurrent_writes.py \
-	tests/hostile/test_store_concurrency.py
+POSTGRES_SERVER = $(BIN)/python -m tests.postgres_server
+POSTGRES_TESTS = $(BIN)/pytest tests/core/test_store.py tests/contract/test_predictions.py \
+	tests/contract/test_concurrent_writes.py tests/hostile/test_store_concurrency.py
 
-test-postgres: $(MODEL) ## the store and predictions tests on a throwaway local PostgreSQL
-	$(POSTGRES_SERVER) -- $(POSTGRES_TESTS)
+test: $(MODEL) lint ## lint, then the whole suite: core, contract (in-process and live), lessons
+	$(BIN)/pytest -n 2 --dist loadfile
+	$(POSTGRES_SERVER) --if-available -- $(POSTGRES_TESTS)
 
 test-fast: $(MODEL) ## the suite without the live servers
 	$(BIN)/pytest -n 2 -m "not live"
 
-# One lesson, as a student would follow it: the servers its "Before you start" starts (with the
-# settings it gives), every block run against them, the servers stopped (lessons/conftest.py).
-LESSON_FILE = $(wildcard lessons/$(shell printf '%s' '0$(N)' | tail -c 2)-*.md)
-
-lesson: $(MODEL) ## run one lesson's blocks against the servers it starts: make lesson N=05
-	@test -n "$(LESSON_FILE)" || { echo "make lesson: no lesson numbered '$(N)' in lessons/ (N=01 .. 17)"; exit 2; }
-	$(BIN)/pytest -p no:randomly -p no:xdist -q $(LESSON_FILE)
-
-# The Mermaid diagrams' checker (lessons/test_mermaid.py), from npm into a folder git ignores;
-# it renders with Debian's Chromium, so puppeteer downloads no browser of its own.
-MERMAID_CLI_VERSION := 12.2.0
-
-mermaid-cli: ## install mermaid's CLI (npm) into .tools/mermaid/ for the diagrams' test
-	mkdir -p .tools/mermaid
-	test -f .tools/mermaid/package.json || echo '{"private": true}' > .tools/mermaid/package.json
-	cd .tools/mermaid && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --silent \
-		@mermaid-js/mermaid-cli@$(MERMAID_CLI_VERSION)
+test-postgres: $(MODEL) ## the store and predictions tests on a throwaway local PostgreSQL
+	$(POSTGRES_SERVER) -- $(POSTGRES_TESTS)
 
 test-browser: $(MODEL) ## the playground page and /docs in headless Chromium (Debian's chromium)
 	$(BIN)/pytest tests/browser
+
+# Hostile clients (lesson 13): tests/hostile at full scale against both live services (100
+# stalled or trickling clients, 500 concurrent store requests, 8 clients sending 1 MB of junk),
+# printing the figures. `make test` runs the same tests at a small scale.
+hostile: $(MODEL) ## hostile clients at full scale: slow clients, store starvation, amplification
+	HOSTILE_SCALE=full $(BIN)/pytest tests/hostile -s -q
+	HOSTILE_SCALE=full $(POSTGRES_SERVER) --if-available -- \
+		$(BIN)/pytest tests/hostile/test_store_concurrency.py -s -q
+
+fuzz: $(MODEL) ## schemathesis, deep: every operation of both services from both documents
+	FUZZ_EXAMPLES=200 FUZZ_CHECKS=all FUZZ_PHASES=examples,coverage,fuzzing,stateful \
+		$(BIN)/pytest tests/fuzz -s
+
+SOAK_SECONDS ?= 180
+
+soak: $(MODEL) ## both services at saturation with locust for SOAK_SECONDS: errors and RSS growth
+	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/pytest tests/soak -s
+
+##@ Lint
 
 lint: $(STAMP) ## ruff lint and format check, hadolint on the Dockerfiles, redocly on OpenAPI
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/hadolint deploy/docker/fastapi.Dockerfile deploy/docker/flask.Dockerfile
 	@$(MAKE) --no-print-directory lint-openapi
+
+format: $(STAMP) ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 # The contract's OpenAPI document, pinned: both services must serve exactly this file
 # (tests/contract/test_openapi.py). Redocly CLI lints it with redocly.yaml; npx installs the
@@ -143,23 +147,37 @@ lint-openapi: ## redocly lint of the OpenAPI snapshot (needs npm's npx; skipped 
 openapi-snapshot: $(STAMP) ## rewrite the OpenAPI snapshot after a change meant to alter the contract
 	$(BIN)/python -m scripts.openapi_snapshot
 
-format: $(STAMP) ## apply ruff's fixes and formatting
-	$(BIN)/ruff check --fix .
-	$(BIN)/ruff format .
+# `make test` runs the same tests in its suite.
+lint-deploy: $(STAMP) ## validate deploy/kubernetes, deploy/kserve and compose.yaml offline
+	$(BIN)/pytest -q -p no:xdist tests/deployment/test_manifests.py tests/deployment/test_compose.py
+
+# --strict: a package the vulnerability service cannot look up fails the audit, never passes it.
+audit: $(STAMP) ## pip-audit: known vulnerabilities in the pinned dependencies (needs the network)
+	$(BIN)/pip-audit --strict --requirement constraints.txt --disable-pip --no-deps \
+		--progress-spinner off || { echo "make audit: NOT CLEAN: a known vulnerability, or a \
+	package the vulnerability service (PyPI's JSON API) could not look up: see above"; exit 1; }
+
+##@ Bench
 
 # Benchmarks (lessons/12-load-testing.md): every server with the same worker count, results in
 # benchmarks/results/<time>/ (summary.md, dashboard.html). `python -m benchmarks.run --help`.
 BENCH_WORKERS ?= 1
 SERVICE ?= fastapi
+BENCH = $(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS)
 
 bench: $(MODEL) ## load-test both services and the baselines with locust (~6 min)
-	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 3 --duration 3 \
-		--wrk-duration 2
+	$(BENCH) --rounds 3 --duration 3 --wrk-duration 2
 
 bench-async: $(MODEL) ## lesson 15's comparison: def, async def, thread pool, micro-batching
-	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 3 --duration 4 \
-		--scenarios saturation --wrk-duration 0 --services fastapi \
+	$(BENCH) --rounds 3 --duration 4 --scenarios saturation --wrk-duration 0 --services fastapi \
 		--baselines seed-fastapi,seed-fastapi-async,seed-fastapi-threadpool,fastapi-unbatched,bare-asgi
+
+bench-quick: $(MODEL) ## a one-round benchmark, under a minute
+	$(BENCH) --rounds 1 --duration 2 --warmup 1 --wrk-duration 1 --scenarios saturation,latency \
+		--baselines seed-fastapi,seed-flask
+
+bench-ui: $(MODEL) ## SERVICE=fastapi|flask under locust's web UI on http://127.0.0.1:8089
+	$(BENCH) --ui --services $(SERVICE)
 
 # The other V2 servers on the same artifact, each in a virtual environment of its own (MLServer
 # 1.7 and KServe 0.21 pin conflicting FastAPIs), pinned to the versions measured: see
@@ -180,79 +198,47 @@ NOTE ?=
 
 # NOTE="..." adds a line to the summary: what else the machine was doing, say.
 bench-peers: $(MODEL) $(PEER_STAMPS) ## our services beside MLServer and KServe, V2 inference (~6 min)
-	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds $(PEERS_ROUNDS) \
-		--duration $(PEERS_DURATION) --wrk-duration 3 --scenarios saturation,v2 \
-		--baselines seed-fastapi,seed-flask --peers mlserver,mlserver-batched,kserve \
-		$(if $(NOTE),--note "$(NOTE)")
+	$(BENCH) --rounds $(PEERS_ROUNDS) --duration $(PEERS_DURATION) --wrk-duration 3 \
+		--scenarios saturation,v2 --baselines seed-fastapi,seed-flask \
+		--peers mlserver,mlserver-batched,kserve $(if $(NOTE),--note "$(NOTE)")
 
-bench-quick: $(MODEL) ## a one-round benchmark, under a minute
-	$(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS) --rounds 1 --duration 2 \
-		--warmup 1 --wrk-duration 1 --scenarios saturation,latency --baselines seed-fastapi,seed-flask
+##@ Course
 
-bench-ui: $(MODEL) ## SERVICE=fastapi|flask under locust's web UI on http://127.0.0.1:8089
-	$(BIN)/python -m benchmarks.run --ui --services $(SERVICE) --workers $(BENCH_WORKERS)
+# One lesson, as a student would follow it: the servers its "Before you start" starts (with the
+# settings it gives), every block run against them, the servers stopped (lessons/conftest.py).
+LESSON_FILE = $(wildcard lessons/$(shell printf '%s' '0$(N)' | tail -c 2)-*.md)
 
-# Hardening (lessons/13-hardening.md): the long runs behind their own targets; `make test` runs
-# short versions of the first two.
-fuzz: $(MODEL) ## schemathesis, deep: every operation of both services from both documents
-	FUZZ_EXAMPLES=200 FUZZ_CHECKS=all FUZZ_PHASES=examples,coverage,fuzzing,stateful \
-		$(BIN)/pytest tests/fuzz -p no:randomly -s
-
-SOAK_SECONDS ?= 180
-
-soak: $(MODEL) ## both services at saturation with locust for SOAK_SECONDS: errors and RSS growth
-	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/pytest tests/soak -p no:randomly -s
-
-# --strict: a package the vulnerability service cannot look up fails the audit, never passes it.
-audit: $(STAMP) ## pip-audit: known vulnerabilities in the pinned dependencies (needs the network)
-	$(BIN)/pip-audit --strict --requirement constraints.txt --disable-pip --no-deps \
-		--progress-spinner off || { echo "make audit: NOT CLEAN: a known vulnerability, or a \
-	package the vulnerability service (PyPI's JSON API) could not look up: see above"; exit 1; }
+lesson: $(MODEL) ## run one lesson's blocks against the servers it starts: make lesson N=05
+	@test -n "$(LESSON_FILE)" || { echo "make lesson: no lesson numbered '$(N)' in lessons/ (N=01 .. 17)"; exit 2; }
+	$(BIN)/pytest -p no:xdist -q $(LESSON_FILE)
 
 # Exercises and the capstone (lessons/exercises/README.md): each checker runs in-process, in
 # seconds; tests/test_exercises.py runs every one on its starter (must fail) and solution (must pass).
-.PHONY: exercise capstone
-
 exercise: $(STAMP) ## check your exercise: N=06 (SOLUTION=1 checks the reference solution)
 	@$(BIN)/python lessons/exercises/run.py $(N) $(if $(SOLUTION),--solution)
 
 capstone: $(STAMP) ## check your capstone (SOLUTION=1 checks the reference solution)
 	@$(BIN)/python lessons/capstone/check.py $(if $(SOLUTION),--solution)
 
-lock: ## re-pin every transitive dependency into constraints.txt from a fresh environment
-	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet --upgrade pip
-	.lock-venv/bin/python -m pip install --quiet --editable '.[dev]'
-	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
-	rm -rf .lock-venv
+# The Mermaid diagrams' checker (lessons/test_mermaid.py), from npm into a folder git ignores;
+# it renders with Debian's Chromium, so puppeteer downloads no browser of its own.
+MERMAID_CLI_VERSION := 12.2.0
 
-clean: ## remove the environment, the model and caches
-	rm -rf $(VENV) $(PEERS_DIR) models data .pytest_cache .ruff_cache build *.egg-info
+mermaid-cli: ## install mermaid's CLI (npm) into .tools/mermaid/ for the diagrams' test
+	mkdir -p .tools/mermaid
+	test -f .tools/mermaid/package.json || echo '{"private": true}' > .tools/mermaid/package.json
+	cd .tools/mermaid && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-audit --no-fund --silent \
+		@mermaid-js/mermaid-cli@$(MERMAID_CLI_VERSION)
 
-# Hostile clients (lesson 13): tests/hostile at full scale against both live services (100
-# stalled or trickling clients, 500 concurrent store requests, 8 clients sending 1 MB of junk),
-# printing the figures. `make test` runs the same tests at a small scale.
-.PHONY: hostile
-hostile: $(MODEL) ## hostile clients at full scale: slow clients, store starvation, amplification
-	HOSTILE_SCALE=full $(BIN)/pytest tests/hostile -p no:randomly -s -q
-	HOSTILE_SCALE=full $(POSTGRES_SERVER) --if-available -- \
-		$(BIN)/pytest tests/hostile/test_store_concurrency.py -p no:randomly -s -q
+##@ Deploy
 
-
-# Deployment and clients (docs/deployment.md, lessons/11-containers-and-deployment.md).
-# docker-test: both images built and run on a private Docker engine (Debian's docker.io, as
-# root; `.ci/run` installs it). The base image is made from Debian packages when no registry
-# answers, and kept as /var/tmp/ml-serving-twins-base-image.tar for the next run; the engine
-# itself lives in a fresh /var/tmp directory, deleted when the run ends.
-.PHONY: docker-test lint-deploy
+# Deployment (docs/deployment.md, lessons/11-containers-and-deployment.md). docker-test: both
+# images built and run on a private Docker engine (Debian's docker.io, as root; `.ci/run`
+# installs it). The base image is made from Debian packages when no registry answers, and kept
+# as /var/tmp/ml-serving-twins-base-image.tar for the next run; the engine itself lives in a
+# fresh /var/tmp directory, deleted when the run ends.
 docker-test: $(STAMP) ## build both images, run them, check /ready, /predict, CRUD, health, stop
-	DOCKER_TEST=1 $(BIN)/pytest tests/docker -p no:randomly -p no:xdist -s -q
-
-# `make lint` also validates the manifests offline (Kubernetes' schemas, KServe's) and compose's
-# interpolation; `make test` runs the same tests in its suite.
-lint: lint-deploy
-lint-deploy: $(STAMP) ## validate deploy/kubernetes, deploy/kserve and compose.yaml offline
-	$(BIN)/pytest -q -p no:randomly -p no:xdist tests/unit/test_manifests.py tests/unit/test_compose.py
+	DOCKER_TEST=1 $(BIN)/pytest tests/deployment/docker -p no:xdist -s -q
 
 # Ray Serve (docs/deployment.md, lesson 11 "When one machine is not enough"): both services on a
 # Ray cluster of two nodes on loopback, one HTTP proxy at :PORT/fastapi and :PORT/flask. Ray and
@@ -260,7 +246,6 @@ lint-deploy: $(STAMP) ## validate deploy/kubernetes, deploy/kserve and compose.y
 # beside the project's constraints.txt (as the benchmark peers' .venv-peers). test-ray runs the live
 # contract suite through Ray's proxy, then kills a replica and a node under load, and autoscales.
 # Ray's own modules warn of deprecations when imported: those warnings are not the suite's errors.
-.PHONY: run-ray test-ray
 RAY_VENV := .venv-ray
 RAY_STAMP := $(RAY_VENV)/.installed
 RAY_PORT := $(or $(PORT),8000)
@@ -278,3 +263,8 @@ run-ray: $(MODEL) $(RAY_STAMP) ## both services on a local Ray Serve cluster (:8
 test-ray: $(MODEL) $(RAY_STAMP) ## two-node Ray cluster: live contract suite, kills, autoscaling
 	LIVE_SERVER=tests.ray.harness:RayServer $(RAY_VENV)/bin/pytest -p tests.ray.harness \
 		-p no:randomly -p no:xdist -W ignore::DeprecationWarning -m live tests/contract tests/ray
+
+.PHONY: help install train lock clean run-fastapi run-flask dev-fastapi dev-flask run-mcp
+.PHONY: run-dashboard test test-fast test-postgres test-browser hostile fuzz soak lint format
+.PHONY: lint-openapi openapi-snapshot lint-deploy audit bench bench-async bench-quick bench-ui
+.PHONY: bench-peers lesson exercise capstone mermaid-cli docker-test run-ray test-ray

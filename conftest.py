@@ -13,9 +13,10 @@ from typing import Any
 
 import pytest
 
-from shared.schemas import EXAMPLE_PATIENT
-from shared.settings import Settings
-from shared.train import train
+from shared.core.schemas import EXAMPLE_PATIENT
+from shared.core.settings import Settings
+from shared.core.store import migrate
+from shared.core.train import train
 from tests.support import MODES, SERVICES
 from tests.support.clients import Client, LiveClient, create_app, in_process_client
 from tests.support.databases import fresh_postgres_schema
@@ -35,12 +36,14 @@ def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def settings(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data_dir = tmp_path_factory.mktemp("data")
-    return Settings(
+    settings = Settings(
         model_path=model_path,
         # TEST_DATABASE_URL (set by `make test-postgres`) runs the suite on another engine.
         database_url=TEST_DATABASE_URL or f"sqlite:///{data_dir / 'predictions.db'}",
         api_key="test-api-key",
     )
+    migrate(settings.database_url)  # as the launchers' preflight does before a server starts
+    return settings
 
 
 @pytest.fixture(scope="session")
@@ -113,10 +116,13 @@ def patient() -> dict[str, float]:
 
 @pytest.fixture
 def fresh_database_url(tmp_path: Path) -> Iterator[str]:
-    """An empty database for one test: a new SQLite file, or, when TEST_DATABASE_URL names a
-    PostgreSQL server, a new schema there (dropped afterwards)."""
+    """An empty, migrated database for one test: a new SQLite file, or, when TEST_DATABASE_URL
+    names a PostgreSQL server, a new schema there (dropped afterwards)."""
     if not TEST_DATABASE_URL:
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        url = f"sqlite:///{tmp_path / 'fresh.db'}"
+        migrate(url)
+        yield url
         return
     with fresh_postgres_schema(TEST_DATABASE_URL) as url:
+        migrate(url)
         yield url

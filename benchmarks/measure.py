@@ -12,7 +12,7 @@ import psutil
 
 from benchmarks.payloads import V2_INFER_PATH, wrk_script, wrk_v2_script
 from benchmarks.targets import Server, pinned
-from shared.settings import PROJECT_ROOT
+from shared.core.settings import PROJECT_ROOT
 
 LOCUSTFILE = PROJECT_ROOT / "benchmarks" / "locustfile.py"
 LOCUST = Path(sys.executable).parent / "locust"

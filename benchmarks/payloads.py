@@ -7,7 +7,7 @@ the runner must not import it.
 import json
 import struct
 
-from shared.schemas import EXAMPLE_PATIENT
+from shared.core.schemas import EXAMPLE_PATIENT
 
 # The first patient of the dataset: a valid body for every service and baseline.
 PATIENT = EXAMPLE_PATIENT
@@ -31,7 +31,7 @@ def wrk_script() -> str:
 
 # The Open Inference Protocol (V2) request every V2 server takes, ours and the peers' (MLServer,
 # KServe): one FP64 tensor of shape [1, 10], the same patient in the model card's column order.
-MODEL_NAME = "diabetes-progression"  # shared.train.MODEL_NAME, not imported: it loads sklearn
+MODEL_NAME = "diabetes-progression"  # shared.core.train.MODEL_NAME, not imported: it loads sklearn
 V2_INFER_PATH = f"/v2/models/{MODEL_NAME}/infer"
 V2_JSON = json.dumps(
     {

@@ -13,7 +13,6 @@ measurement, machine.json, summary.json, summary.md and dashboard.html.
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -46,7 +45,8 @@ from benchmarks.targets import (
     cpu_sets,
     pinned,
 )
-from shared.settings import PROJECT_ROOT
+from shared.core.settings import PROJECT_ROOT
+from tests.support.processes import free_port
 
 SCENARIOS = ("saturation", "v2", "latency", "batch", "v2-binary", "mixed")
 PREDICTIONS_PATH = "/predictions"
@@ -139,12 +139,6 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="parent folder",
     )
     return parser.parse_args(argv)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def plan(args: argparse.Namespace, mixed_ok: list[str]) -> list[Step]:

@@ -4,35 +4,25 @@ The peers are other V2 servers on the same artifact (MLServer, KServe's model se
 from their own virtual environments, `.venv-peers/mlserver/` and `.venv-peers/kserve/` (`make
 bench-peers` creates them: each pins its own FastAPI), by `benchmarks/peers/serve.py`.
 
-The services start exactly as a user starts them: `make run-fastapi` / `make run-flask`. The
-baselines run under the very same server command, read from the Makefile with `make -n` (a dry
-run prints the command), with only the application swapped: the same uvicorn flags for the ASGI
-apps, the same gunicorn flags (and config file) for the WSGI apps. Only the Flask dev server has
-its own command. Every server is started with `taskset`, so it and its workers stay on the
-servers' CPUs.
+The services start exactly as a user starts them, by their launchers (`python -m
+fastapi_service.server`, `python -m flask_service.server`, which `make run-*` runs). The baselines
+run under the very same launcher with only the application swapped (`--app`): the same uvicorn
+settings for the ASGI apps, the same gunicorn settings and worker for the WSGI apps. Only the
+Flask dev server has its own command. Every server is started with `taskset`, so it and its
+workers stay on the servers' CPUs.
 """
 
-import os
-import shlex
-import signal
-import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
 from benchmarks.payloads import JSON_HEADERS, PATIENT_JSON, V2_INFER_PATH, V2_JSON
-from shared.settings import PROJECT_ROOT
+from shared.core.settings import PROJECT_ROOT
+from tests.support.processes import ManagedProcess
 
 # One environment per peer family: MLServer 1.7 and KServe 0.21 pin conflicting FastAPIs.
 PEERS_DIR = PROJECT_ROOT / ".venv-peers"
-
-# The application each service's run target names, as the Makefile spells it.
-SERVICE_APPS = {
-    "fastapi": "--factory fastapi_service.app:create_app",
-    "flask": "'flask_service.app:create_app()'",
-}
 
 
 @dataclass(frozen=True)
@@ -67,28 +57,13 @@ class Target:
         if self.is_peer:
             serve = [str(self.peer_python), "-m", "benchmarks.peers.serve", self.run_target]
             return [*serve, "--port", str(port), "--workers", str(workers)]
-        make = ["make", "--no-print-directory", self.run_target, f"PORT={port}"]
-        make.append(f"WORKERS={workers}")
-        if self.is_service:
-            return make
         if self.app == "flask-dev-server":
             app = "benchmarks.baselines.seed_flask:app"
             return [".venv/bin/flask", "--app", app, "run", "--port", str(port)]
-        return ["bash", "-c", swap_app(dry_run(make), SERVICE_APPS[self.run_target[4:]], self.app)]
-
-
-def dry_run(make: list[str]) -> str:
-    """The server command `make` would run: the last line of its dry run."""
-    output = subprocess.run(
-        [*make, "-n"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
-    ).stdout
-    return output.strip().splitlines()[-1]
-
-
-def swap_app(command: str, service_app: str, baseline_app: str) -> str:
-    if service_app not in command:
-        raise RuntimeError(f"expected {service_app} in the Makefile's command: {command}")
-    return command.replace(service_app, shlex.quote(baseline_app))
+        service = self.run_target.removeprefix("run-")  # the launcher of run-fastapi, run-flask
+        launcher = [".venv/bin/python", "-m", f"{service}_service.server"]
+        launcher += ["--port", str(port), "--workers", str(workers)]
+        return [*launcher, "--app", self.app] if self.app else launcher
 
 
 SERVICES = {
@@ -194,45 +169,27 @@ def pinned(command: list[str], cpus: list[int] | None) -> list[str]:
     return ["taskset", "-c", ",".join(map(str, cpus)), *command]
 
 
-class Server:
+class Server(ManagedProcess):
     """A running target, in its own process group, stopped with SIGTERM to the group."""
 
     def __init__(self, target: Target, port: int, command: list[str], env: dict, log: Path):
         self.target = target
         self.base_url = f"http://127.0.0.1:{port}"
-        self.command = command
-        self.log_path = log
-        self._log = log.open("wb")
-        self.process = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env={**os.environ, **env},
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        super().__init__(command, cwd=PROJECT_ROOT, env=env, log=log)
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def answers_a_prediction(self) -> bool:
         """Ready when a real prediction succeeds (the baselines have no /ready)."""
         path, body = self.target.probe
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                tail = self.log_path.read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"{self.target.name} exited; {self.log_path}:\n{tail}")
-            try:
-                response = requests.post(
-                    self.base_url + path,
-                    data=body,
-                    headers=JSON_HEADERS,
-                    timeout=2,
-                )
-                if response.status_code == 200:
-                    return
-            except requests.RequestException:  # not listening yet
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"{self.target.name} not ready within {timeout} s; see {self.log_path}")
+        try:
+            response = requests.post(
+                self.base_url + path, data=body, headers=JSON_HEADERS, timeout=2
+            )
+        except requests.RequestException:  # not listening yet
+            return False
+        return response.status_code == 200
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        self.wait_until(self.answers_a_prediction, timeout)
 
     def has_path(self, path: str) -> bool:
         """Whether the service's OpenAPI document declares `path` (baselines have none)."""
@@ -241,13 +198,3 @@ class Server:
         except (requests.RequestException, ValueError):
             return False
         return path in document.get("paths", {})
-
-    def stop(self, timeout: float = 30) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        self._log.close()

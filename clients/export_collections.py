@@ -27,11 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from fastapi_service.app import create_app
-from shared.model import MODEL_NAME, MODEL_VERSION
-from shared.schemas import FEATURES
-from shared.settings import PROJECT_ROOT
-from shared.train import load_data
-from shared.v2.types import INPUT_NAME
+from shared.contract.openapi import V2_EXAMPLE_REQUEST
+from shared.core.model import MODEL_NAME, MODEL_VERSION
+from shared.core.schemas import EXAMPLE_PATIENT
+from shared.core.settings import PROJECT_ROOT
 
 HTTP_FILE = PROJECT_ROOT / "clients" / "requests.http"
 POSTMAN_FILE = PROJECT_ROOT / "clients" / "postman" / "collection.json"
@@ -51,28 +50,10 @@ def environment_file(service: str) -> Path:
     return POSTMAN_FILE.with_name(f"{service.lower()}.postman_environment.json")
 
 
-def first_patient() -> tuple[dict[str, float], float]:
-    """The dataset's first patient and outcome, as the playground shows them: real, valid data."""
-    features, target = load_data()
-    values = [int(value) if value.is_integer() else float(value) for value in features[0]]
-    return dict(zip(FEATURES, values, strict=True)), float(target[0])
-
-
-EXAMPLE_PATIENT, EXAMPLE_OUTCOME = first_patient()
-INFERENCE_REQUEST = {
-    "inputs": [
-        {
-            "name": INPUT_NAME,
-            "shape": [1, len(FEATURES)],
-            "datatype": "FP64",
-            "data": list(EXAMPLE_PATIENT.values()),
-        }
-    ]
-}
-# The document names each field but holds no example values; these are filled in by schema name.
-SCHEMA_EXAMPLES = {"Patient": EXAMPLE_PATIENT, "ActualValue": {"value": EXAMPLE_OUTCOME}}
+# The example patient in the features' order (the document's copy has its keys sorted).
+SCHEMA_EXAMPLES = {"Patient": EXAMPLE_PATIENT}
 # Bodies the schemas cannot produce from their examples, by operationId.
-BODIES: dict[str, Any] = {"infer": INFERENCE_REQUEST, "infer_version": INFERENCE_REQUEST}
+BODIES: dict[str, Any] = {"infer": V2_EXAMPLE_REQUEST, "infer_version": V2_EXAMPLE_REQUEST}
 PATH_VALUES = {"name": MODEL_NAME, "version": MODEL_VERSION}
 
 
@@ -97,7 +78,7 @@ def example_value(document: dict, schema: dict) -> Any:
         return {name: example_value(document, properties[name]) for name in properties}
     if schema.get("type") == "array":
         return [example_value(document, schema["items"])]
-    raise ValueError(f"no example for schema {schema}: add one to SCHEMA_EXAMPLES")
+    raise ValueError(f"no example for schema {schema}: add one to its model")
 
 
 # A saved example response needs a value for every field; where the document gives none, these.

@@ -26,14 +26,9 @@ read from lessons/examples/03/, where the lesson's excerpts of them are checked.
 """
 
 import ast
-import os
 import re
 import shlex
-import signal
-import socket
 import subprocess
-import tempfile
-import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -41,7 +36,8 @@ import pytest
 from sybil import Document, Example, Region, Sybil
 from sybil.parsers.markdown import SkipParser
 
-from shared.settings import PROJECT_ROOT, Settings
+from shared.core.settings import PROJECT_ROOT, Settings
+from tests.support.processes import ManagedProcess, free_port, is_listening
 
 FENCE = re.compile(r"^```(?P<info>[^\n]*)\n(?P<body>.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 MAKE_TARGET = re.compile(r"^([a-z][a-z0-9-]*):", re.MULTILINE)
@@ -102,52 +98,15 @@ class ServerLine:
         return command
 
 
-class HandStartedServer:
+class HandStartedServer(ManagedProcess):
     """A server command from a lesson, run from the project's folder until the session ends."""
 
     def __init__(self, server: ServerLine, model_path: Path) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115
-        self.process = subprocess.Popen(
-            server.command_on(self.port),
-            cwd=PROJECT_ROOT,
-            env={**os.environ, "MODEL_PATH": str(model_path)},
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.wait_listening()
-
-    def wait_listening(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                self.log.seek(0)
-                raise RuntimeError(f"exited: {self.process.args}\n{self.log.read().decode()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"not listening within {timeout} s: {self.process.args}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        self.log.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        command = server.command_on(self.port)
+        super().__init__(command, cwd=PROJECT_ROOT, env={"MODEL_PATH": str(model_path)})
+        self.wait_until(lambda: is_listening(self.port))
 
 
 class LessonServers:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.settings import PROJECT_ROOT
+from shared.core.settings import PROJECT_ROOT
 
 REFERENCE = PROJECT_ROOT / "benchmarks" / "reference"
 DOCUMENTS = sorted([PROJECT_ROOT / "README.md", *PROJECT_ROOT.glob("lessons/*.md")])

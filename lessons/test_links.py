@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.settings import PROJECT_ROOT
+from shared.core.settings import PROJECT_ROOT
 
 DOCUMENTS = sorted(
     [

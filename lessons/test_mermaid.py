@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from shared.settings import PROJECT_ROOT
+from shared.core.settings import PROJECT_ROOT
 
 MMDC = PROJECT_ROOT / ".tools" / "mermaid" / "node_modules" / ".bin" / "mmdc"
 CHROMIUM = shutil.which("chromium")

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from shared.settings import PROJECT_ROOT
+from shared.core.settings import PROJECT_ROOT
 
 LESSONS = sorted(PROJECT_ROOT.glob("lessons/[0-9][0-9]-*.md"))
 PATH = (PROJECT_ROOT / "lessons" / "README.md").read_text()

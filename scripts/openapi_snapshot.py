@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from shared.settings import PROJECT_ROOT, Settings
+from shared.core.settings import PROJECT_ROOT, Settings
 
 SNAPSHOT = PROJECT_ROOT / "tests" / "contract" / "openapi.snapshot.json"
 

@@ -1,4 +1,4 @@
-"""Run a command against a throwaway PostgreSQL server: `python tests/postgres_server.py -- CMD...`.
+"""Run a command against a throwaway PostgreSQL server: `python -m tests.postgres_server -- CMD...`.
 
 Starts Debian's PostgreSQL (`apt-get install postgresql`) in a temporary data directory, listening
 only on 127.0.0.1 and a free port, runs CMD with TEST_DATABASE_URL pointing at it, stops the
@@ -13,12 +13,13 @@ import contextlib
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from tests.support.processes import free_port
 
 SUPERUSER = "postgres"  # the database role initdb creates; the tests connect as it
 
@@ -36,12 +37,6 @@ def find_bin_dir() -> Path | None:
 
 def _version(name: str) -> tuple[int, ...]:
     return tuple(int(part) for part in name.split(".") if part.isdigit())
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def as_server_user(command: list[str]) -> list[str]:

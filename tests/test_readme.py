@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from shared.settings import PROJECT_ROOT, Settings
+from shared.core.settings import PROJECT_ROOT, Settings
 
 README = (PROJECT_ROOT / "README.md").read_text()
 
@@ -68,28 +68,31 @@ MAP_PACKAGES = ("shared", "fastapi_service", "flask_service")
 LISTED_NAME = re.compile(r"(?<![\w./])([a-z0-9_]+(?:\.py|/))(?=[\s,)]|$)")
 
 
+NESTING_INDENT = 6  # names sit at 0, 2, 4 or 6 spaces; a line indented more continues a description
+
+
 def repository_map() -> set[str]:
     """The paths the map names, relative to the project root, folders with a trailing `/`.
 
-    A line starts with its names (`web.py, metrics.py`), two spaces, then a description; two
+    A line starts with its names (`web.py, metrics.py`), two spaces, then a description; each two
     spaces of indent put the names inside the folder above. A folder's description, continued on
-    the lines below it, may list the folder's own files and folders (`app.py (factory)`)."""
+    the lines below it, may list the folder's own files and folders (`main.py (factory)`)."""
     block = README.split("## Map of the repository", 1)[1].split("```text\n", 1)[1]
     named: set[str] = set()
-    folder = ""  # the top-level folder that indented names belong to
+    folders: list[str] = []  # the folder of each level of indent above this line
     listing = ""  # the folder whose description is being read, if any
     for line in block.split("```", 1)[0].splitlines():
         indent = len(line) - len(line.lstrip())
-        if indent > 2:  # a description, continued
+        if indent > NESTING_INDENT:  # a description, continued
             named.update(listing + name for name in LISTED_NAME.findall(line) if listing)
             continue
+        level = indent // 2
         names, _, description = line.strip().partition("  ")
-        prefix = folder if indent == 2 else ""
+        prefix = "".join(folders[:level])
         entries = [prefix + name.strip() for name in names.split(",")]
         named.update(entries)
         single_folder = len(entries) == 1 and entries[0].endswith("/")
-        if indent == 0:
-            folder = entries[0] if single_folder else ""
+        folders = [*folders[:level], names.strip() if single_folder else ""]
         listing = entries[0] if single_folder else ""
         named.update(listing + name for name in LISTED_NAME.findall(description) if listing)
     return named

@@ -2,6 +2,6 @@
 measures what micro-batching is worth (lessons/15-sync-async-and-the-event-loop.md)."""
 
 from fastapi_service.app import create_app
-from shared.settings import Settings
+from shared.core.settings import Settings
 
 app = create_app(Settings(micro_batching=False))

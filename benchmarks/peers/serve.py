@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-MODEL_NAME = "diabetes-progression"  # as shared.train.MODEL_NAME
+MODEL_NAME = "diabetes-progression"  # as shared.core.train.MODEL_NAME
 MODEL_VERSION = "1.0.0"
 # MLServer's adaptive batching, as its documentation's example: up to 32 requests, 2 ms at most.
 ADAPTIVE_BATCHING = {"max_batch_size": 32, "max_batch_time": 0.002}

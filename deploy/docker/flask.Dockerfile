@@ -16,8 +16,8 @@ RUN groupadd --system --gid 10001 app \
 WORKDIR /app
 
 # The same pinned versions as CI (constraints.txt), in a .venv where the Makefile keeps it,
-# so the server command below is the Makefile's own.
-COPY pyproject.toml constraints.txt README.md gunicorn.conf.py ./
+# as the Makefile installs them.
+COPY pyproject.toml constraints.txt README.md ./
 COPY shared/ shared/
 COPY fastapi_service/ fastapi_service/
 COPY flask_service/ flask_service/
@@ -26,7 +26,7 @@ RUN python -m venv .venv \
 
 # The model is trained here, at build time: the artifact matches the scikit-learn installed
 # above, and the image serves it as it is. Owned by root, so the app can read it, not change it.
-RUN .venv/bin/python -m shared.train --model-path models/diabetes.joblib \
+RUN .venv/bin/python -m shared.core.train --model-path models/diabetes.joblib \
     && mkdir data && chown app:app data
 
 USER 10001:10001
@@ -39,6 +39,6 @@ EXPOSE 8001
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/health', timeout=4)"]
 
-# `make run-flask`'s command line (a test checks they agree), in a shell for the fresh
-# metrics directory; `exec` puts the server in the shell's place, so `docker stop` reaches it.
-CMD ["sh", "-c", ".venv/bin/python -m shared.preflight && export PROMETHEUS_MULTIPROC_DIR=\"$(mktemp -d -t metrics.XXXXXX)\"; exec .venv/bin/gunicorn 'flask_service.app:create_app()' --bind ${HOST}:${PORT} --workers ${WORKERS} --worker-class flask_service.gunicorn_worker.RequestDeadlineWorker --graceful-timeout 20 --no-control-socket --config gunicorn.conf.py"]
+# The service's launcher, as `make run-flask` starts it (HOST, PORT and WORKERS from above). No shell
+# in between: the launcher is PID 1, so `docker stop`'s SIGTERM reaches it.
+CMD [".venv/bin/python", "-m", "flask_service.server"]

@@ -55,7 +55,7 @@ class OneRequestIdHeader:
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         from starlette.datastructures import MutableHeaders
 
-        from shared.web import REQUEST_ID_HEADER, request_id_from
+        from shared.contract.web import REQUEST_ID_HEADER, request_id_from
 
         headers = MutableHeaders(scope=scope)
         if scope["type"] == "http" and REQUEST_ID_HEADER not in headers:
@@ -90,7 +90,7 @@ def proxy_middlewares() -> list[Any]:
     import uvicorn
     from starlette.middleware import Middleware
 
-    from fastapi_service.server import DeadlineHttpToolsProtocol
+    from fastapi_service.server.deadline import DeadlineHttpToolsProtocol
 
     class ServicesServerConfig(uvicorn.Config):
         def __init__(self, *args: Any, **kwargs: Any) -> None:

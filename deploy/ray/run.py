@@ -12,7 +12,7 @@ import signal
 import time
 
 from deploy.ray.cluster import LoopbackCluster, deploy, serve_config
-from shared.settings import Settings
+from shared.core.settings import Settings
 
 # The settings the services read (shared/settings.py), passed on to every replica when set here.
 PASSED_ON = [name.upper() for name in Settings.model_fields]

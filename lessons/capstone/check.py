@@ -191,7 +191,7 @@ def check_bad_input(work: Workspace) -> None:
         ):
             raise NotDone(
                 f'the 422 for {what} should be {{"detail": [{{"type", "loc", "msg"}}, ...]}}: '
-                f"{answer} (shared.errors.validation_error_body makes it)"
+                f"{answer} (shared.contract.errors.validation_error_body makes it)"
             )
         expected_loc = ["body", field] if field else ["body"]
         if expected_loc not in [issue["loc"] for issue in detail]:
@@ -215,7 +215,7 @@ def check_malformed_json(work: Workspace) -> None:
         "/predict",
         "a body that is not JSON",
         400,
-        "see shared.errors.MalformedJSON and MALFORMED_JSON_TYPES",
+        "see shared.contract.errors.MalformedJSON and MALFORMED_JSON_TYPES",
         content=b"{not json",
         headers={"Content-Type": "application/json"},
     )

@@ -6,7 +6,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from shared.web import dumps
+from shared.contract.web import dumps
 
 
 class SameBytesJSONResponse(JSONResponse):

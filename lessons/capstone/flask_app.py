@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 from flask.json.provider import JSONProvider
 
-from shared.web import dumps
+from shared.contract.web import dumps
 
 
 class SameBytesJSON(JSONProvider):

@@ -282,7 +282,7 @@ class Response:
 
 @cache
 def _trained_diabetes_model() -> Path:
-    from shared.train import train
+    from shared.core.train import train
 
     path = Path(tempfile.mkdtemp(prefix="exercise-model-")) / "diabetes.joblib"
     train(path)
@@ -303,7 +303,8 @@ def real_services() -> list[Twin]:
     """The repository's own two services, in-process, on a throwaway database."""
     from fastapi_service.app import create_app as create_fastapi_app
     from flask_service.app import create_app as create_flask_app
-    from shared.settings import Settings
+    from shared.core.settings import Settings
+    from shared.core.store import migrate
 
     data = Path(tempfile.mkdtemp(prefix="exercise-data-"))
     settings = Settings(
@@ -311,12 +312,13 @@ def real_services() -> list[Twin]:
         database_url=f"sqlite:///{data / 'predictions.db'}",
         log_level="WARNING",  # a check prints what is missing, not access logs
     )
+    migrate(settings.database_url)  # as the launchers do before a server starts
     return twins(create_fastapi_app(settings), create_flask_app(settings))
 
 
 @cache
 def diabetes_predictor():
     """The project's own Predictor over `diabetes_model()`: what the exercises' twins serve."""
-    from shared.model import Predictor
+    from shared.core.model import Predictor
 
     return Predictor.load(diabetes_model(), diabetes_model().with_suffix(".json"))

@@ -14,8 +14,8 @@ from benchmarks import payloads
 from benchmarks.measure import Step
 from benchmarks.report import goal_rows, round_ratios
 from benchmarks.run import invalid_reason, main, parse_args, plan
-from shared.schemas import EXAMPLE_PATIENT
-from shared.train import MODEL_NAME
+from shared.core.schemas import EXAMPLE_PATIENT
+from shared.core.train import MODEL_NAME
 
 
 @pytest.fixture(scope="module")

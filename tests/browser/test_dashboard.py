@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from shared.settings import PROJECT_ROOT
+from shared.core.settings import PROJECT_ROOT
 from tests.browser.test_playground import CHROMIUM, WatchedPage, browser  # noqa: F401  fixture
 from tests.support.servers import free_port
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from shared.train import MODEL_VERSION
+from shared.core.train import MODEL_VERSION
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

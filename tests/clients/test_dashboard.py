@@ -11,7 +11,7 @@ import pytest
 import requests
 from streamlit.testing.v1 import AppTest
 
-from shared.settings import PROJECT_ROOT
+from shared.core.settings import PROJECT_ROOT
 
 APP = PROJECT_ROOT / "clients" / "dashboard" / "app.py"
 

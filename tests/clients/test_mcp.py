@@ -14,7 +14,7 @@ import requests
 from mcp import Client, StdioServerParameters
 
 from clients.mcp.server import TOOLS, create_server, inline
-from shared.settings import PROJECT_ROOT
+from shared.core.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.live
 

@@ -9,8 +9,8 @@ import socket
 import pytest
 import requests
 
-from shared.schemas import MAX_BATCH
-from shared.web import MAX_HEADER_FIELD_BYTES, MAX_HEADER_FIELDS, MAX_URL_BYTES
+from shared.contract.web import MAX_HEADER_FIELD_BYTES, MAX_HEADER_FIELDS, MAX_URL_BYTES
+from shared.core.schemas import MAX_BATCH
 
 JSON = {"Content-Type": "application/json"}
 MALFORMED = {"detail": "Request body is not valid JSON"}

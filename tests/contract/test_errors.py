@@ -2,7 +2,7 @@
 
 import pytest
 
-from shared.model import Predictor
+from shared.core.model import Predictor
 
 JSON = {"Content-Type": "application/json"}
 
@@ -92,10 +92,10 @@ def test_service_keeps_answering_after_bad_input(api):
 
 def test_unexpected_error_is_500_without_details(make_client, settings, patient, caplog):
     class BrokenPredictor(Predictor):
-        """A real model whose predictions fail. `predict_batch` is the one method every
-        prediction reaches: `Predictor.predict_one` and FastAPI's micro-batcher both call it."""
+        """A real model whose predictions fail. `predict_rows` is the one method every
+        prediction reaches: `Predictor.predict_one` and FastAPI's batching predictor call it."""
 
-        def predict_batch(self, patients):
+        def predict_rows(self, rows):
             raise RuntimeError("secret internals at /some/path")
 
     predictor = BrokenPredictor.load(settings.model_path, settings.card_path)

@@ -1,6 +1,6 @@
 """GET /health, GET /ready, GET /model."""
 
-from shared.model import MODEL_VERSION
+from shared.core.model import MODEL_VERSION
 
 
 def test_health_is_ok(api):

@@ -4,9 +4,9 @@ import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 
-from shared.metrics import PREDICTING_ROUTES, UNMATCHED_ROUTE
-from shared.model import MODEL_NAME, MODEL_VERSION
-from shared.schemas import FEATURES
+from shared.contract.metrics import PREDICTING_ROUTES, UNMATCHED_ROUTE
+from shared.core.model import MODEL_NAME, MODEL_VERSION
+from shared.core.schemas import FEATURES
 
 
 def scrape(api) -> dict[tuple[str, frozenset], float]:

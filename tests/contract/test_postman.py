@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from clients.export_collections import POSTMAN_FILE, environment_file
-from shared.settings import PROJECT_ROOT
+from shared.core.settings import PROJECT_ROOT
 
 NEWMAN_VERSION = "6.2.2"
 TOOLS = PROJECT_ROOT / ".tools"

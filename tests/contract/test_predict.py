@@ -4,13 +4,13 @@ import json
 
 import pytest
 
-from shared.schemas import FEATURES, MAX_BATCH, Patient
+from shared.core.schemas import FEATURES, MAX_BATCH, Patient
 
 
 @pytest.fixture
 def model_prediction(settings):
     """What the model itself says, called directly: the services must agree with it."""
-    from shared.model import Predictor
+    from shared.core.model import Predictor
 
     predictor = Predictor.load(settings.model_path, settings.card_path)
     return lambda body: predictor.predict_one(Patient.model_validate(body)).prediction

@@ -10,8 +10,9 @@ import sqlite3
 import pytest
 import requests
 
-from shared.model import MODEL_VERSION
-from shared.schemas import MAX_PAGE_SIZE
+from shared.core.model import MODEL_VERSION
+from shared.core.schemas import MAX_PAGE_SIZE
+from shared.core.store import migrate
 
 API_KEY = {"X-API-Key": "test-api-key"}
 UNKNOWN_ID = 9_000_000_000_000_000_000  # a valid 64-bit id that no test session reaches
@@ -341,6 +342,7 @@ def test_performance_without_actuals_is_null(fresh_client, patient):
 
 def test_store_that_cannot_answer_is_503(make_client, settings, tmp_path):
     path = tmp_path / "broken.db"
+    migrate(f"sqlite:///{path}")
     client = make_client(settings.model_copy(update={"database_url": f"sqlite:///{path}"}))
     with sqlite3.connect(path) as connection:
         connection.execute("DROP TABLE predictions")  # the database fails every query now

@@ -10,8 +10,8 @@ import struct
 import pytest
 import requests
 
-from shared.model import MODEL_VERSION
-from shared.schemas import FEATURES, MAX_BATCH
+from shared.core.model import MODEL_VERSION
+from shared.core.schemas import FEATURES, MAX_BATCH
 
 MODEL = "diabetes-progression"
 INFER = f"/v2/models/{MODEL}/infer"

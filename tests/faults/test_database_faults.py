@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
-from shared.store import create_store_engine
+from shared.core.store import create_store_engine, migrate
 
 UNAVAILABLE = {"detail": "Prediction store is unavailable"}
 JSON = {"Content-Type": "application/json"}
@@ -54,7 +54,9 @@ def rows_in(database: Path) -> list[tuple]:
 
 @pytest.fixture
 def database(tmp_path: Path) -> Path:
-    return tmp_path / "predictions.db"
+    path = tmp_path / "predictions.db"
+    migrate(f"sqlite:///{path}")
+    return path
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """A model artifact that cannot be served stops the start: `make run-<service>` exits non-zero
-with one line that names the problem and the fix (`shared/preflight.py`). We chose refusing to
+with one line that names the problem and the fix (`shared/core/preflight.py`). We chose refusing to
 start over starting with `/ready` 503: a deployment then fails loudly where it is rolled out,
 instead of serving 503s behind a load balancer that only checks /health.
 """
@@ -15,9 +15,9 @@ import pytest
 import sklearn.base
 from sklearn.exceptions import InconsistentVersionWarning
 
-from shared.errors import ModelLoadError
-from shared.model import file_sha256
-from shared.settings import Settings
+from shared.core.errors import ModelLoadError
+from shared.core.model import file_sha256
+from shared.core.settings import Settings
 from tests.support.clients import create_app
 from tests.support.servers import LiveServer
 

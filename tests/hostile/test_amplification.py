@@ -13,8 +13,8 @@ import psutil
 import pytest
 import requests
 
-from shared.errors import MAX_VALIDATION_ISSUES
-from shared.metrics import KNOWN_METHODS, OTHER_METHOD
+from shared.contract.metrics import KNOWN_METHODS, OTHER_METHOD
+from shared.core.schemas import MAX_VALIDATION_ISSUES
 from tests.hostile.rawhttp import latencies_ms, percentile, send_raw
 
 pytestmark = pytest.mark.live

@@ -2,7 +2,7 @@
 
 Each case runs against both live services, as `make run-*` starts them, with raw bytes where an
 HTTP library would refuse to send the request. The decisions are listed in README's "Known
-differences" (and why), and the servers' own answers come from shared/server_errors.py.
+differences" (and why), and the servers' own answers come from shared/contract/server_errors.py.
 """
 
 import threading
@@ -10,8 +10,8 @@ import threading
 import pytest
 import requests
 
-from shared.model import MODEL_NAME
-from shared.v2.types import HEADER_LENGTH
+from shared.contract.v2.types import HEADER_LENGTH
+from shared.core.model import MODEL_NAME
 from tests.hostile.conftest import CORS_ORIGIN
 from tests.hostile.rawhttp import chunked, post_head, send_raw
 

@@ -3,8 +3,8 @@
 Found by an outside probe: about 16 connections that sent half a request and stopped took the
 Flask service down (gunicorn's gthread worker gave each a thread, and had 8); neither service
 ever dropped such a connection. Now each server reads a request whole within a deadline
-(REQUEST_TIMEOUT_SECONDS) without holding a thread meanwhile (fastapi_service/server.py,
-flask_service/gunicorn_worker.py). The figures print with `-s`; `make hostile` runs 100 clients.
+(REQUEST_TIMEOUT_SECONDS) without holding a thread meanwhile (fastapi_service/server/deadline.py,
+flask_service/server/deadline.py). The figures print with `-s`; `make hostile` runs 100 clients.
 """
 
 import socket

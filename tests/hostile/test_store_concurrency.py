@@ -4,8 +4,8 @@ Found by an outside probe: 300 `GET /predictions`, 100 at a time, took the FastA
 with 39 answers "503 store unavailable" while the database was fine. Each request held its pooled
 connection until FastAPI tore the dependency down after the response, in a thread of its pool,
 while the requests waiting for a connection held the pool's other threads. The store now gives
-the connection back when each transaction ends (shared/store.py). `make test` runs this on SQLite
-and, through POSTGRES_TESTS, on PostgreSQL; `make hostile` runs 500 requests at once.
+the connection back when each transaction ends (shared/core/store.py). `make test` runs this on
+SQLite and, through POSTGRES_TESTS, on PostgreSQL; `make hostile` runs 500 requests at once.
 """
 
 import random

@@ -3,22 +3,17 @@
 import json
 import logging
 import os
-import subprocess
 import sys
 
 import pytest
 
-from shared.errors import MAX_VALIDATION_ISSUES, validation_error_body
-from shared.metrics import (
-    OTHER_METHOD,
-    ServiceMetrics,
-    method_label,
-    remove_stale_multiprocess_dirs,
-)
-from shared.store import PredictionStore, open_database
-from shared.v2.codec import RawRequest, split_body
-from shared.v2.types import V2Error
-from shared.web import OneLineFormatter
+from shared.contract.errors import MAX_VALIDATION_ISSUES, validation_error_body
+from shared.contract.launch import prepare_metrics_dir
+from shared.contract.metrics import OTHER_METHOD, ServiceMetrics, method_label
+from shared.contract.v2.codec import RawRequest, split_body
+from shared.contract.v2.types import V2Error
+from shared.contract.web import OneLineFormatter
+from shared.core.store import PredictionStore, open_database
 
 
 @pytest.mark.parametrize("method", ["FOO", "GETT", "get", "X" * 100])
@@ -75,27 +70,21 @@ def test_a_plain_message_is_left_as_it_is():
     assert OneLineFormatter().format(record) == '{"a": 1}'
 
 
-def test_the_store_gives_its_connection_back_after_each_call(tmp_path):
-    engine = open_database(f"sqlite:///{tmp_path / 'p.db'}")
+def test_the_store_gives_its_connection_back_after_each_call(fresh_database_url):
+    engine = open_database(fresh_database_url)
     store = PredictionStore(engine)  # never closed: the request's teardown may come late
     store.list_page(limit=5, offset=0)
     assert engine.pool.checkedout() == 0
     engine.dispose()
 
 
-def test_stale_metrics_folders_are_removed_and_live_ones_kept(tmp_path):
-    dead = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    stale, live, current = (tmp_path / f"metrics.{name}" for name in ("a", "b", "c"))
-    for folder in (stale, live, current):
-        folder.mkdir()
-    (stale / f"counter_{dead}.db").touch()
-    (live / f"counter_{os.getpid()}.db").touch()
-    remove_stale_multiprocess_dirs(str(current))
-    assert not stale.exists()
-    assert live.exists()
-    assert current.exists()
+def test_each_start_empties_its_metrics_folder(tmp_path, monkeypatch):
+    """Counts begin at zero at each start: the files an earlier run's workers left are gone."""
+    folder = tmp_path / "metrics"
+    folder.mkdir()
+    (folder / "counter_12345.db").write_bytes(b"an earlier run's counts")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(folder))
+    assert prepare_metrics_dir("fastapi", 8000) == folder
+    assert folder.is_dir()
+    assert list(folder.iterdir()) == []
+    assert os.environ["PROMETHEUS_MULTIPROC_DIR"] == str(folder)

@@ -15,7 +15,7 @@ import requests
 
 from deploy.ray.cluster import LoopbackCluster, deploy, serve_config
 from deploy.ray.loopback import free_loopback_port
-from shared.settings import Settings
+from shared.core.settings import Settings
 
 _cluster: LoopbackCluster | None = None
 _start_failure: BaseException | None = None  # raised again, not retried, for every later test

@@ -8,7 +8,7 @@ import json
 
 from locust import FastHttpUser, task
 
-from shared.schemas import EXAMPLE_PATIENT
+from shared.core.schemas import EXAMPLE_PATIENT
 
 PATIENT = EXAMPLE_PATIENT
 JSON = {"Content-Type": "application/json"}

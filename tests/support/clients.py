@@ -10,7 +10,7 @@ import httpx2
 import requests
 from fastapi.testclient import TestClient
 
-from shared.settings import Settings
+from shared.core.settings import Settings
 
 
 def create_app(service: str, settings: Settings, **options: Any) -> Any:

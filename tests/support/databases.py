@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import text
 
-from shared.store import create_store_engine, database_url
+from shared.core.store import create_store_engine, database_url
 
 
 @contextmanager

@@ -1,22 +1,21 @@
-"""Servers started as a user starts them: `make run-<service>` on a free port."""
+"""Servers started as a user starts them: the service's launcher, on a free port."""
 
 import importlib
 import os
-import signal
-import socket
-import subprocess
+import shutil
+import sys
 import tempfile
-import time
 
 import requests
 
-from shared.settings import PROJECT_ROOT, Settings
+from shared.core.settings import PROJECT_ROOT, Settings
+from tests.support.processes import ManagedProcess, free_port
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def launcher_command(service: str, port: int, workers: int) -> list[str]:
+    """What `make run-<service>` runs, on another port."""
+    launcher = [sys.executable, "-m", f"{service}_service.server"]
+    return [*launcher, "--port", str(port), "--workers", str(workers)]
 
 
 def live_server_class() -> type:
@@ -30,60 +29,37 @@ def live_server_class() -> type:
     return getattr(importlib.import_module(module), attribute)
 
 
-class LiveServer:
-    """`make run-<service>` on a free port, as a user would start it; stopped with SIGTERM."""
+class LiveServer(ManagedProcess):
+    """The service's launcher on a free port, as `make run-<service>` starts it; stopped with
+    SIGTERM."""
 
     def __init__(self, service: str, settings: Settings, workers: int = 1, **env: str) -> None:
         self.service = service
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
+        self.metrics_dir = tempfile.mkdtemp(prefix="metrics-")  # removed by stop()
         environment = {
-            **os.environ,
             "MODEL_PATH": str(settings.model_path),
             "DATABASE_URL": settings.database_url,
             "API_KEY": settings.api_key.get_secret_value() if settings.api_key else "",
             "LOG_LEVEL": "WARNING",
+            "PROMETHEUS_MULTIPROC_DIR": self.metrics_dir,
             **env,
         }
-        command = ["make", "--no-print-directory", f"run-{service}"]
-        command += [f"PORT={self.port}", f"WORKERS={workers}"]
-        # The server's output, shown if it fails to start; closed in stop().
-        self.log = tempfile.TemporaryFile()  # noqa: SIM115
-        self.process = subprocess.Popen(
-            command,
-            cwd=PROJECT_ROOT,
-            env=environment,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: SIGTERM reaches make and the server
-        )
+        command = launcher_command(service, self.port, workers)
+        super().__init__(command, cwd=PROJECT_ROOT, env=environment)
 
-    def output(self) -> str:
-        self.log.seek(0)
-        return self.log.read().decode(errors="replace")
+    def is_ready(self) -> bool:
+        try:
+            return requests.get(self.base_url + "/ready", timeout=1).status_code == 200
+        except requests.RequestException:  # not listening yet, or still starting
+            return False
 
     def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.service} exited:\n{self.output()}")
-            try:
-                if requests.get(self.base_url + "/ready", timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:  # not listening yet, or still starting
-                pass
-            time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"{self.service} was not ready within {timeout} s")
+        self.wait_until(self.is_ready, timeout)
 
     def stop(self, timeout: float = 30) -> int:
-        """SIGTERM to the whole group, as a process manager would; returns the exit status."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
         try:
-            return self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            return self.process.wait()
+            return super().stop(timeout)
         finally:
-            self.log.close()
+            shutil.rmtree(self.metrics_dir, ignore_errors=True)

@@ -4,7 +4,7 @@ Each function gets `http` (the `requests` module, or anything with the same `get
 `base_url` (such as "http://localhost:8000"), so the same code talks to either service.
 """
 
-from shared.schemas import EXAMPLE_PATIENT  # noqa: F401 (you will use it)
+from shared.core.schemas import EXAMPLE_PATIENT  # noqa: F401 (you will use it)
 
 
 def get_health(http, base_url: str):

@@ -10,8 +10,8 @@ from checking import NotDone, Workspace, attribute, call
 from sklearn.linear_model import Ridge
 from sklearn.pipeline import Pipeline
 
-from shared.model import file_sha256
-from shared.schemas import EXAMPLE_PATIENT, FEATURES
+from shared.core.model import file_sha256
+from shared.core.schemas import EXAMPLE_PATIENT, FEATURES
 
 
 @cache  # this module is loaded afresh for every run, so the cache lasts one run

@@ -10,8 +10,8 @@ from sklearn.metrics import r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 
-from shared.model import file_sha256  # noqa: F401 (you will use it)
-from shared.train import SPLIT_SEED, TEST_FRACTION, load_data
+from shared.core.model import file_sha256  # noqa: F401 (you will use it)
+from shared.core.train import SPLIT_SEED, TEST_FRACTION, load_data
 
 
 def build_pipeline() -> Pipeline:

@@ -3,7 +3,7 @@
 import joblib
 from checking import NotDone, Workspace, diabetes_model, expect_status, twins
 
-from shared.schemas import EXAMPLE_PATIENT, FEATURES
+from shared.core.schemas import EXAMPLE_PATIENT, FEATURES
 
 
 def first_services(work: Workspace):

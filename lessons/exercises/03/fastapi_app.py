@@ -2,7 +2,7 @@
 from this folder (or `make exercise N=03` to check it without a server).
 
 TODO: add `GET /health` answering {"status": "ok"}, and `POST /predict` that takes the ten
-measurements as a JSON object (use `Patient` from shared.schemas) and answers
+measurements as a JSON object (use `Patient` from shared.core.schemas) and answers
 {"prediction": <number>}.
 """
 
@@ -11,7 +11,7 @@ import os
 import joblib
 from fastapi import FastAPI
 
-from shared.schemas import FEATURES, Patient  # noqa: F401 (you will use it)
+from shared.core.schemas import FEATURES, Patient  # noqa: F401 (you will use it)
 
 model = joblib.load(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))
 app = FastAPI()

@@ -10,7 +10,7 @@ import os
 import joblib
 from flask import Flask
 
-from shared.schemas import FEATURES  # noqa: F401 (you will use it)
+from shared.core.schemas import FEATURES  # noqa: F401 (you will use it)
 
 model = joblib.load(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))
 app = Flask(__name__)

@@ -2,7 +2,7 @@
 
 from checking import NotDone, Workspace, diabetes_model, expect_status, twins
 
-from shared.schemas import EXAMPLE_PATIENT
+from shared.core.schemas import EXAMPLE_PATIENT
 
 MISTAKES = {
     "a body without bmi": {k: v for k, v in EXAMPLE_PATIENT.items() if k != "bmi"},
@@ -34,7 +34,7 @@ def check_mistakes_are_422(work: Workspace) -> None:
                 answer,
                 422,
                 mistake,
-                "a 500 says the server broke; validate the body with shared.schemas.Patient "
+                "a 500 says the server broke; validate the body with shared.core.schemas.Patient "
                 "(FastAPI: declare `patient: Patient`; Flask: Patient.model_validate, and "
                 "answer the ValidationError with 422)",
             )

@@ -2,8 +2,8 @@
 
 from fastapi import FastAPI
 
-from shared.model import Predictor
-from shared.schemas import Patient, PredictionResponse
+from shared.core.model import Predictor
+from shared.core.schemas import Patient, PredictionResponse
 
 
 def create_app(predictor: Predictor) -> FastAPI:

@@ -3,9 +3,9 @@
 from flask import Flask, jsonify, request
 from pydantic import ValidationError
 
-from shared.errors import validation_error_body
-from shared.model import Predictor
-from shared.schemas import Patient
+from shared.contract.errors import validation_error_body
+from shared.core.model import Predictor
+from shared.core.schemas import Patient
 
 
 def create_app(predictor: Predictor) -> Flask:

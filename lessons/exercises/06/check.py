@@ -2,7 +2,7 @@
 
 from checking import NotDone, Workspace, build_twins, diabetes_predictor, expect_status
 
-from shared.schemas import EXAMPLE_PATIENT
+from shared.core.schemas import EXAMPLE_PATIENT
 
 LAGS = {
     "FastAPI": "It builds its answer from Prediction: add patient_id to Prediction in schemas.py.",

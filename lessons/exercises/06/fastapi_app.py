@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 from schemas import PatientRequest, Prediction, echoed_fields
 
-from shared.model import Predictor
+from shared.core.model import Predictor
 
 
 def create_app(predictor: Predictor) -> FastAPI:

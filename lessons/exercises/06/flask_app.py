@@ -8,8 +8,8 @@ from flask import Flask, jsonify, request
 from pydantic import ValidationError
 from schemas import PatientRequest
 
-from shared.errors import validation_error_body
-from shared.model import Predictor
+from shared.contract.errors import validation_error_body
+from shared.core.model import Predictor
 
 
 def create_app(predictor: Predictor) -> Flask:

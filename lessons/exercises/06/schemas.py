@@ -6,7 +6,7 @@ characters, `None` when the client sends none. Then run `make exercise N=06`.
 
 from pydantic import BaseModel
 
-from shared.schemas import FEATURES, Patient
+from shared.core.schemas import FEATURES, Patient
 
 
 class PatientRequest(Patient):

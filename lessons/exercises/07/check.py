@@ -9,9 +9,9 @@ TESTS = ("test_fastapi_predict_uses_the_fake", "test_flask_predict_uses_the_fake
 # Twins that ignore the injected fake, always serving the real model: the tests must fail on them.
 DEAF_FASTAPI_TWIN = """
 from fastapi import FastAPI, Request
-from shared.model import Predictor
-from shared.schemas import Patient
-from shared.settings import Settings
+from shared.core.model import Predictor
+from shared.core.schemas import Patient
+from shared.core.settings import Settings
 
 def get_predictor(request: Request):
     return request.app.state.predictor
@@ -29,9 +29,9 @@ def create_app():
 """
 DEAF_FLASK_TWIN = """
 from flask import Flask, jsonify, request
-from shared.model import Predictor
-from shared.schemas import Patient
-from shared.settings import Settings
+from shared.core.model import Predictor
+from shared.core.schemas import Patient
+from shared.core.settings import Settings
 
 def get_predictor():
     raise RuntimeError("unused")

@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 
-from shared.model import Predictor
-from shared.schemas import Patient, PredictionResponse
-from shared.settings import Settings
+from shared.core.model import Predictor
+from shared.core.schemas import Patient, PredictionResponse
+from shared.core.settings import Settings
 
 
 def get_predictor(request: Request) -> Predictor:

@@ -2,9 +2,9 @@
 
 from flask import Flask, current_app, jsonify, request
 
-from shared.model import Predictor
-from shared.schemas import Patient
-from shared.settings import Settings
+from shared.core.model import Predictor
+from shared.core.schemas import Patient
+from shared.core.settings import Settings
 
 
 def get_predictor() -> Predictor:

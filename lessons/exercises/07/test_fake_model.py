@@ -9,7 +9,7 @@ from fastapi_app import create_app as create_fastapi_app  # noqa: F401
 from fastapi_app import get_predictor  # noqa: F401
 from flask_app import create_app as create_flask_app  # noqa: F401
 
-from shared.schemas import EXAMPLE_PATIENT, PredictionResponse  # noqa: F401
+from shared.core.schemas import EXAMPLE_PATIENT, PredictionResponse  # noqa: F401
 
 
 class FakePredictor:

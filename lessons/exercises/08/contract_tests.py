@@ -5,7 +5,7 @@ the Flask one) with `client.post(path, json=...)` returning a response with `.st
 `.json()`. Do not mention a framework: the contract is the same for both.
 """
 
-from shared.schemas import EXAMPLE_PATIENT  # noqa: F401 (you will use it)
+from shared.core.schemas import EXAMPLE_PATIENT  # noqa: F401 (you will use it)
 
 
 def test_predicts_a_number(client) -> None:

@@ -3,9 +3,9 @@
 from flask import Flask, jsonify, request
 from memory_store import MemoryStore
 
-from shared.errors import ServiceError
-from shared.model import Predictor
-from shared.schemas import Patient
+from shared.core.errors import ServiceError
+from shared.core.model import Predictor
+from shared.core.schemas import Patient
 
 
 def create_app(predictor: Predictor) -> Flask:

@@ -2,7 +2,7 @@
 
 from itertools import count
 
-from shared.errors import PredictionNotFound
+from shared.core.errors import PredictionNotFound
 
 
 class MemoryStore:

@@ -3,7 +3,7 @@
 from checking import NotDone, Workspace, build_twins, diabetes_predictor, expect_status
 from prometheus_client.parser import text_string_to_metric_families
 
-from shared.schemas import EXAMPLE_PATIENT
+from shared.core.schemas import EXAMPLE_PATIENT
 
 METRIC = "model_predictions"
 

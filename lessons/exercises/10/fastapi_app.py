@@ -3,8 +3,8 @@
 from fastapi import FastAPI, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, generate_latest
 
-from shared.model import Predictor
-from shared.schemas import Patient, PredictionResponse
+from shared.core.model import Predictor
+from shared.core.schemas import Patient, PredictionResponse
 
 
 def create_app(predictor: Predictor) -> FastAPI:

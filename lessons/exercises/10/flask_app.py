@@ -4,9 +4,9 @@ from flask import Flask, Response, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, generate_latest
 from pydantic import ValidationError
 
-from shared.errors import validation_error_body
-from shared.model import Predictor
-from shared.schemas import Patient
+from shared.contract.errors import validation_error_body
+from shared.core.model import Predictor
+from shared.core.schemas import Patient
 
 
 def create_app(predictor: Predictor) -> Flask:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from checking import NotDone, Workspace
 
-from shared.schemas import Patient
+from shared.core.schemas import Patient
 
 
 @cache

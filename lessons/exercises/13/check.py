@@ -2,7 +2,7 @@
 
 from checking import NotDone, Workspace, build_apps, diabetes_predictor, expect_status, twins
 
-from shared.schemas import EXAMPLE_PATIENT
+from shared.core.schemas import EXAMPLE_PATIENT
 
 KEY = "exercise-13-key"
 UNAUTHORIZED = {"detail": "Missing or invalid API key"}

@@ -7,10 +7,10 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Request  # noqa: F4
 from fastapi.responses import JSONResponse  # noqa: F401 (you will use it)
 from pydantic import SecretStr
 
-from shared.errors import Unauthorized  # noqa: F401 (you will use it)
-from shared.model import Predictor
-from shared.schemas import Patient, PredictionResponse
-from shared.security import API_KEY_HEADER, check_api_key  # noqa: F401 (you will use them)
+from shared.contract.errors import Unauthorized  # noqa: F401 you will use it
+from shared.contract.security import API_KEY_HEADER, check_api_key  # noqa: F401 (you will use them)
+from shared.core.model import Predictor
+from shared.core.schemas import Patient, PredictionResponse
 
 OPEN_PATHS = {"/health"}  # what a load balancer probes without a key
 

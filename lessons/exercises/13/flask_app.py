@@ -6,10 +6,10 @@ from admin import ADMIN_KEY_HEADER, check_admin_key  # noqa: F401 (part 2)
 from flask import Flask, jsonify, request
 from pydantic import SecretStr, ValidationError
 
-from shared.errors import Unauthorized, validation_error_body  # noqa: F401 (you will use it)
-from shared.model import Predictor
-from shared.schemas import Patient
-from shared.security import API_KEY_HEADER, check_api_key  # noqa: F401 (you will use them)
+from shared.contract.errors import Unauthorized, validation_error_body  # noqa: F401 you will use it
+from shared.contract.security import API_KEY_HEADER, check_api_key  # noqa: F401 (you will use them)
+from shared.core.model import Predictor
+from shared.core.schemas import Patient
 
 OPEN_PATHS = {"/health"}  # what a load balancer probes without a key
 

@@ -2,7 +2,7 @@
 
 from checking import NotDone, Workspace, call, expect_status, real_services
 
-from shared.schemas import EXAMPLE_PATIENT
+from shared.core.schemas import EXAMPLE_PATIENT
 
 PATIENTS = [EXAMPLE_PATIENT, {**EXAMPLE_PATIENT, "bmi": 24.0}, {**EXAMPLE_PATIENT, "age": 30}]
 

@@ -1,6 +1,6 @@
 """Exercise 14: speak the Open Inference Protocol (KServe V2) to either service. See README.md."""
 
-from shared.schemas import FEATURES  # noqa: F401 (you will use it)
+from shared.core.schemas import FEATURES  # noqa: F401 (you will use it)
 
 MODEL_NAME = "diabetes-progression"
 INFER_PATH = f"/v2/models/{MODEL_NAME}/infer"

@@ -6,7 +6,7 @@ import sys
 import httpx2
 from checking import NotDone, Workspace, call
 
-from shared.schemas import EXAMPLE_PATIENT, FEATURES
+from shared.core.schemas import EXAMPLE_PATIENT, FEATURES
 
 CONCURRENT = 4
 

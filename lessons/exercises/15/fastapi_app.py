@@ -3,7 +3,7 @@
 import slow_model
 from fastapi import FastAPI
 
-from shared.schemas import FEATURES, Patient
+from shared.core.schemas import FEATURES, Patient
 
 
 def create_app() -> FastAPI:

@@ -3,7 +3,7 @@
 from checking import BASE_URL, NotDone, Requests, Workspace, call, real_services
 from requests import HTTPError
 
-from shared.schemas import EXAMPLE_PATIENT
+from shared.core.schemas import EXAMPLE_PATIENT
 
 
 def check_returns_prediction(work: Workspace) -> None:

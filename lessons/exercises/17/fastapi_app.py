@@ -7,8 +7,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from schemas import FeatureQuery
 
-from shared.errors import validation_error_body
-from shared.model import Predictor
+from shared.contract.errors import validation_error_body
+from shared.core.model import Predictor
 
 
 def create_app(predictor: Predictor) -> FastAPI:

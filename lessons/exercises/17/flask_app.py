@@ -4,8 +4,8 @@ from flask import Flask, jsonify, request  # noqa: F401 (you will use them)
 from pydantic import ValidationError  # noqa: F401 (you will use it)
 from schemas import FeatureQuery  # noqa: F401 (you will use it)
 
-from shared.errors import validation_error_body  # noqa: F401 (you will use it)
-from shared.model import Predictor
+from shared.contract.errors import validation_error_body  # noqa: F401 you will use it
+from shared.core.model import Predictor
 
 
 def create_app(predictor: Predictor) -> Flask:

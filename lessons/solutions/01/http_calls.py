@@ -1,6 +1,6 @@
 """Exercise 01, solved: three HTTP calls with `requests`, and reading the answers."""
 
-from shared.schemas import EXAMPLE_PATIENT
+from shared.core.schemas import EXAMPLE_PATIENT
 
 
 def get_health(http, base_url: str):

@@ -10,8 +10,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from shared.model import file_sha256
-from shared.train import SPLIT_SEED, TEST_FRACTION, load_data
+from shared.core.model import file_sha256
+from shared.core.train import SPLIT_SEED, TEST_FRACTION, load_data
 
 
 def build_pipeline() -> Pipeline:

@@ -7,7 +7,7 @@ import os
 import joblib
 from fastapi import FastAPI
 
-from shared.schemas import FEATURES, Patient
+from shared.core.schemas import FEATURES, Patient
 
 model = joblib.load(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))
 app = FastAPI()

@@ -7,7 +7,7 @@ import os
 import joblib
 from flask import Flask, request
 
-from shared.schemas import FEATURES
+from shared.core.schemas import FEATURES
 
 model = joblib.load(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))
 app = Flask(__name__)

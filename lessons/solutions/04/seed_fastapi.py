@@ -4,7 +4,7 @@ import os
 import joblib
 from fastapi import FastAPI
 
-from shared.schemas import FEATURES, Patient
+from shared.core.schemas import FEATURES, Patient
 
 app = FastAPI()
 model = joblib.load(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))

@@ -5,8 +5,8 @@ import joblib
 from flask import Flask, jsonify, request
 from pydantic import ValidationError
 
-from shared.errors import validation_error_body
-from shared.schemas import FEATURES, Patient
+from shared.contract.errors import validation_error_body
+from shared.core.schemas import FEATURES, Patient
 
 app = Flask(__name__)
 model = joblib.load(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))

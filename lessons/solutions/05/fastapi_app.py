@@ -2,8 +2,8 @@
 
 from fastapi import FastAPI
 
-from shared.model import Predictor
-from shared.schemas import FeatureInfo, Patient, PredictionResponse
+from shared.core.model import Predictor
+from shared.core.schemas import FeatureInfo, Patient, PredictionResponse
 
 
 def feature_range(feature: FeatureInfo) -> dict:

@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, Field, model_validator
 
-from shared.schemas import FEATURES, Patient
+from shared.core.schemas import FEATURES, Patient
 
 
 class PatientRequest(Patient):

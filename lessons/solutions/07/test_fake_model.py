@@ -5,7 +5,7 @@ from fastapi_app import create_app as create_fastapi_app
 from fastapi_app import get_predictor
 from flask_app import create_app as create_flask_app
 
-from shared.schemas import EXAMPLE_PATIENT, PredictionResponse
+from shared.core.schemas import EXAMPLE_PATIENT, PredictionResponse
 
 
 class FakePredictor:

@@ -1,6 +1,6 @@
 """Exercise 08, solved: two contract tests, written once, run against both services."""
 
-from shared.schemas import EXAMPLE_PATIENT
+from shared.core.schemas import EXAMPLE_PATIENT
 
 
 def test_predicts_a_number(client) -> None:

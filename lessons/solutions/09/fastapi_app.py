@@ -4,9 +4,9 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from memory_store import MemoryStore
 
-from shared.errors import ServiceError
-from shared.model import Predictor
-from shared.schemas import Patient
+from shared.core.errors import ServiceError
+from shared.core.model import Predictor
+from shared.core.schemas import Patient
 
 
 def create_app(predictor: Predictor) -> FastAPI:

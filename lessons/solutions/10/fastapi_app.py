@@ -9,8 +9,8 @@ from prometheus_client import (
     generate_latest,
 )
 
-from shared.model import Predictor
-from shared.schemas import Patient, PredictionResponse
+from shared.core.model import Predictor
+from shared.core.schemas import Patient, PredictionResponse
 
 
 def create_app(predictor: Predictor) -> FastAPI:

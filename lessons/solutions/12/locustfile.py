@@ -7,7 +7,7 @@ Run it against a service you started (`make run-fastapi` in another terminal):
 
 from locust import FastHttpUser, constant_throughput, task
 
-from shared.schemas import EXAMPLE_PATIENT
+from shared.core.schemas import EXAMPLE_PATIENT
 
 
 class ServiceUser(FastHttpUser):

@@ -7,10 +7,10 @@ from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import SecretStr
 
-from shared.errors import Unauthorized
-from shared.model import Predictor
-from shared.schemas import Patient, PredictionResponse
-from shared.security import API_KEY_HEADER, check_api_key
+from shared.contract.errors import Unauthorized
+from shared.contract.security import API_KEY_HEADER, check_api_key
+from shared.core.model import Predictor
+from shared.core.schemas import Patient, PredictionResponse
 
 OPEN_PATHS = {"/health"}  # what a load balancer probes without a key
 
@@ -32,7 +32,7 @@ def create_app(predictor: Predictor, api_key: str) -> FastAPI:
     async def require_api_key(request: Request, call_next):
         if request.url.path not in OPEN_PATHS:
             try:
-                check_api_key(key, request.headers.get(API_KEY_HEADER))
+                check_api_key(key, request.headers.getlist(API_KEY_HEADER))
             except Unauthorized as error:
                 return JSONResponse(error.body(), status_code=error.status_code)
         return await call_next(request)

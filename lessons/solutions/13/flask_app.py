@@ -6,10 +6,10 @@ from admin import ADMIN_KEY_HEADER, check_admin_key
 from flask import Flask, jsonify, request
 from pydantic import SecretStr, ValidationError
 
-from shared.errors import Unauthorized, validation_error_body
-from shared.model import Predictor
-from shared.schemas import Patient
-from shared.security import API_KEY_HEADER, check_api_key
+from shared.contract.errors import Unauthorized, validation_error_body
+from shared.contract.security import API_KEY_HEADER, check_api_key
+from shared.core.model import Predictor
+from shared.core.schemas import Patient
 
 OPEN_PATHS = {"/health"}  # what a load balancer probes without a key
 
@@ -36,7 +36,7 @@ def create_app(predictor: Predictor, api_key: str) -> Flask:
     def require_api_key():
         if request.path not in OPEN_PATHS:
             try:
-                check_api_key(key, request.headers.get(API_KEY_HEADER))
+                check_api_key(key, request.headers.getlist(API_KEY_HEADER))
             except Unauthorized as error:
                 return jsonify(error.body()), error.status_code
         return None

@@ -1,6 +1,6 @@
 """Exercise 14, solved: speak the Open Inference Protocol (KServe V2) to either service."""
 
-from shared.schemas import FEATURES
+from shared.core.schemas import FEATURES
 
 MODEL_NAME = "diabetes-progression"
 INFER_PATH = f"/v2/models/{MODEL_NAME}/infer"

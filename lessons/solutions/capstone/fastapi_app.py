@@ -9,8 +9,8 @@ from fastapi.responses import JSONResponse
 from model import WineModel
 from schemas import BatchPrediction, Prediction, Wine, WineBatch
 
-from shared.errors import MALFORMED_JSON_TYPES, MalformedJSON, validation_error_body
-from shared.web import dumps
+from shared.contract.errors import MALFORMED_JSON_TYPES, MalformedJSON, validation_error_body
+from shared.contract.web import dumps
 
 
 class SameBytesJSONResponse(JSONResponse):

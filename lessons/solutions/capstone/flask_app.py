@@ -10,8 +10,8 @@ from pydantic import BaseModel, ValidationError
 from schemas import Wine, WineBatch
 from werkzeug.exceptions import BadRequest, HTTPException
 
-from shared.errors import MalformedJSON, error_for_status, validation_error_body
-from shared.web import dumps
+from shared.contract.errors import MalformedJSON, error_for_status, validation_error_body
+from shared.contract.web import dumps
 
 
 class SameBytesJSON(JSONProvider):

@@ -1,0 +1,89 @@
+"""The FastAPI application factory: `create_app()` builds the app the server runs."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from fastapi_service.app.errors import register_error_handlers
+from fastapi_service.app.openapi import ContractApp, operation_id
+from fastapi_service.app.predictions import router as predictions_router
+from fastapi_service.app.responses import ContractJSONResponse
+from fastapi_service.app.routes import router
+from fastapi_service.app.v2 import router as v2_router
+from fastapi_service.server.middleware import install_middleware
+from shared.contract.docs import STATIC_DIR, playground_html, swagger_ui_html
+from shared.contract.metrics import METRICS_CONTENT_TYPE, ServiceMetrics
+from shared.contract.openapi import API_DESCRIPTION, API_TITLE, API_VERSION
+from shared.contract.web import configure_logging
+from shared.core.batching import BatchingPredictor
+from shared.core.model import Predictor
+from shared.core.settings import Settings
+from shared.core.store import open_database
+
+
+def create_app(
+    settings: Settings | None = None,
+    predictor: Predictor | None = None,
+    load_model: bool = True,
+) -> FastAPI:
+    """Build the app. Tests pass their own settings or predictor; `load_model=False` starts
+    without a model (then `/ready` answers 503)."""
+    settings = settings or Settings()
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Load once per process, at start-up, never at import. A bad artifact stops the start.
+        if app.state.predictor is None and load_model:
+            loaded = Predictor.load(settings.model_path, settings.card_path)
+            app.state.predictor = BatchingPredictor(loaded, enabled=settings.micro_batching)
+        app.state.store_engine = open_database(settings.database_url)  # one pool per process
+        yield
+        app.state.store_engine.dispose()
+        app.state.predictor = None
+
+    app = ContractApp(
+        title=API_TITLE,
+        description=API_DESCRIPTION,
+        version=API_VERSION,
+        lifespan=lifespan,
+        generate_unique_id_function=operation_id,
+        docs_url=None,
+        redoc_url=None,
+        default_response_class=ContractJSONResponse,
+        redirect_slashes=False,  # `/health/` is a 404, as in Flask, not a redirect
+    )
+    app.state.settings = settings
+    # The predictor, awaited by the routes; concurrent single predictions share one model call.
+    app.state.predictor = (
+        BatchingPredictor(predictor, settings.micro_batching) if predictor else None
+    )
+    app.state.metrics = ServiceMetrics()
+    app.include_router(router)
+    app.include_router(v2_router)
+    app.include_router(predictions_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs(request: Request) -> HTMLResponse:
+        return HTMLResponse(swagger_ui_html(request.scope.get("root_path", "")))
+
+    @app.get("/", include_in_schema=False)
+    def playground(request: Request) -> Response:
+        prefix = request.scope.get("root_path", "")  # under a route prefix (Ray Serve's)
+        if prefix:
+            return HTMLResponse(playground_html(prefix))
+        return FileResponse(STATIC_DIR / "playground" / "index.html")
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        body = app.state.metrics.render(app.state.predictor)
+        return Response(body, media_type=METRICS_CONTENT_TYPE)
+
+    register_error_handlers(app)
+    # The armour (fastapi_service/server/): request ids, access log, metrics, limits, CORS.
+    install_middleware(app, settings)
+    return app

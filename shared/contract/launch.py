@@ -1,0 +1,54 @@
+"""What both launchers do before their server starts (`python -m fastapi_service.server`,
+`python -m flask_service.server`): read the address and worker count, check that the model can
+be served, and give the workers an empty folder for their metrics."""
+
+import argparse
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared.core import preflight
+from shared.core.settings import PROJECT_ROOT
+
+GRACEFUL_SHUTDOWN_SECONDS = 20  # the requests in flight finish; then the workers are stopped
+
+
+@dataclass(frozen=True)
+class LaunchOptions:
+    host: str
+    port: int
+    workers: int
+    app: str | None  # another app under the same server (the benchmarks' baselines); None: ours
+
+
+def parse_options(default_port: int, argv: list[str] | None = None) -> LaunchOptions:
+    """`--host`, `--port`, `--workers`, defaulting to HOST, PORT and WORKERS in the environment
+    (the Makefile and the images set those)."""
+    parser = argparse.ArgumentParser(description="Serve the model over HTTP.")
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", default_port)))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", 2)))
+    parser.add_argument("--app", help="serve this `module:attribute` app instead (benchmarks)")
+    options = parser.parse_args(argv)
+    return LaunchOptions(options.host, options.port, options.workers, options.app)
+
+
+def prepare_to_serve(service: str, options: LaunchOptions) -> None:
+    """Exit with one line if the model cannot be served; set up the metrics folder."""
+    if preflight.main() != 0:
+        sys.exit(1)
+    prepare_metrics_dir(service, options.port)
+
+
+def prepare_metrics_dir(service: str, port: int) -> Path:
+    """prometheus_client's multiprocess mode: each worker writes its counts to files in
+    PROMETHEUS_MULTIPROC_DIR and `/metrics` adds up every worker's. One folder per service and
+    port, emptied at each start so counts begin at zero."""
+    default = PROJECT_ROOT / "data" / "metrics" / f"{service}-{port}"
+    directory = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or default)
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)  # the workers inherit it
+    return directory

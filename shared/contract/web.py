@@ -1,0 +1,172 @@
+"""HTTP concerns both services share, written once and free of any web framework.
+
+The adapters call these from their own idioms (FastAPI dependencies and ASGI middleware, Flask
+request hooks), so both services answer the same way.
+"""
+
+import atexit
+import json
+import logging
+import queue
+import re
+import time
+import uuid
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from logging.handlers import QueueHandler, QueueListener
+from typing import Any
+
+from shared.contract.errors import EmptyBody, HeadersTooLarge, UnsupportedMediaType, URITooLong
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# A client's request id is echoed only when short and plain, so it is safe in logs and headers.
+_SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+# Limits on the request head (URL and headers), gunicorn's defaults (--limit-request-line,
+# --limit-request-fields, --limit-request-field_size): gunicorn enforces them itself, uvicorn has
+# no such flags, so both apps check them too and answer the same 414 / 431 JSON.
+MAX_URL_BYTES = 4094
+MAX_HEADER_FIELDS = 100
+MAX_HEADER_FIELD_BYTES = 8190
+
+# CORS, when origins are configured: what a browser page on another origin may send and read.
+CORS_METHODS = ["GET", "POST", "PUT", "DELETE"]
+CORS_REQUEST_HEADERS = ["Content-Type", "X-API-Key", "X-Request-ID"]
+CORS_EXPOSED_HEADERS = ["Location", "X-Request-ID"]
+
+# Request headers a browser may send without asking (Starlette's CORSMiddleware allows them too).
+CORS_SAFELISTED_HEADERS = ["Accept", "Accept-Language", "Content-Language", "Content-Type"]
+
+access_logger = logging.getLogger("access")
+
+
+def cors_preflight_allowed(
+    origins: list[str], origin: str, method: str, requested_headers: str
+) -> bool:
+    """Starlette's rule for a preflight: the exact origin, an allowed method, allowed headers."""
+    allowed_headers = {name.lower() for name in CORS_SAFELISTED_HEADERS + CORS_REQUEST_HEADERS}
+    headers = {name.strip().lower() for name in requested_headers.split(",") if name.strip()}
+    return origin in origins and method in CORS_METHODS and headers <= allowed_headers
+
+
+def request_id_from(header_value: str | None) -> str:
+    """The client's X-Request-ID when it is safe to echo, otherwise a fresh one."""
+    # Surrounding spaces are not part of a header's value (RFC 9110, 5.5); one server strips
+    # them, the other does not, so both services strip them here.
+    header_value = (header_value or "").strip(" \t")
+    if _SAFE_REQUEST_ID.fullmatch(header_value):
+        return header_value
+    return uuid.uuid4().hex
+
+
+def is_json_content_type(content_type: str | None) -> bool:
+    """`application/json` or an `application/*+json` type, parameters (charset) ignored."""
+    mimetype = (content_type or "").split(";", 1)[0].strip().lower()
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )
+
+
+def check_request_head(target_length: int, headers: Iterable[tuple[str, str]]) -> None:
+    """Refuse a URL (path and query) or headers over the limits, before anything else runs."""
+    if target_length > MAX_URL_BYTES:
+        raise URITooLong()
+    headers = list(headers)
+    if len(headers) > MAX_HEADER_FIELDS or any(
+        len(name) + len(value) + 2 > MAX_HEADER_FIELD_BYTES for name, value in headers
+    ):
+        raise HeadersTooLarge()
+
+
+def check_json_request(method: str, content_type: str | None, body: bytes) -> None:
+    """A request that carries a body must declare JSON and must not be empty."""
+    if method not in BODY_METHODS:
+        return
+    if not is_json_content_type(content_type):
+        raise UnsupportedMediaType()
+    if not body:  # whitespace alone is not empty: it is malformed JSON, as in FastAPI
+        raise EmptyBody()
+
+
+def dumps(content: Any) -> bytes:
+    """The one JSON encoding of both services: compact, UTF-8, and no NaN or Infinity (not JSON)."""
+    return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+
+
+class JSONLine:
+    """A log message encoded only when a handler writes it: in the log's own thread, not the
+    request's (see `configure_logging`)."""
+
+    def __init__(self, fields: dict[str, Any]) -> None:
+        self.fields = fields
+
+    def __str__(self) -> str:
+        return json.dumps(self.fields)
+
+
+def log_access(request_id: str, method: str, path: str, status: int, started: float) -> None:
+    """One JSON line per request. `started` is a `time.perf_counter()` reading."""
+    record = {
+        "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        "request_id": request_id,
+        "method": method,
+        "path": path,
+        "status": status,
+        "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+    }
+    access_logger.info("%s", JSONLine(record))
+
+
+class RecordQueueHandler(QueueHandler):
+    """Puts the record itself on the queue. The standard QueueHandler formats it first, in the
+    caller's thread, so that it could cross to another process; ours stay in this one."""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        return record
+
+
+class OneLineFormatter(logging.Formatter):
+    """Messages as they are (access lines are JSON already), but a record that carries an
+    exception becomes one JSON line with its traceback inside: a multi-line traceback in a stream
+    of JSON lines breaks every log shipper that reads one line as one event."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if not record.exc_info:
+            return message
+        return json.dumps(
+            {
+                "time": datetime.fromtimestamp(record.created, UTC).isoformat(
+                    timespec="milliseconds"
+                ),
+                "level": record.levelname,
+                "logger": record.name,
+                "message": message,
+                "traceback": self.formatException(record.exc_info),
+            }
+        )
+
+
+def configure_logging(level: str) -> None:
+    """Messages on stderr, one line each, at the configured level.
+
+    A request only puts its log record on a queue; a listener thread formats and writes it, so
+    the encoding and the write to stderr leave the request's path: a stderr that blocks (a full
+    pipe, a slow log collector) no longer stalls the event loop. It saves no CPU on one core,
+    where the listener runs too. At exit
+    (`atexit`: a worker's normal end, after SIGTERM too) the listener writes what is still
+    queued, then stops: no line is lost. Done once per process: when logging is already set up
+    (by pytest, or by a first app in this process), this only sets the level, as `basicConfig`
+    would.
+    """
+    root = logging.getLogger()
+    if not root.handlers:
+        records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+        stderr = logging.StreamHandler()
+        stderr.setFormatter(OneLineFormatter())
+        listener = QueueListener(records, stderr, respect_handler_level=True)
+        root.addHandler(RecordQueueHandler(records))
+        listener.start()
+        atexit.register(listener.stop)
+    root.setLevel(level.upper())

@@ -1,0 +1,40 @@
+"""`python -m shared.core.preflight`: what must happen once before a server starts its workers.
+
+1. Load the model as the services will. A model that cannot be served must stop the start with
+   one line that names the problem and the fix. Inside the servers it cannot: each worker would
+   print the start-up hook's traceback, once per restart. The services still refuse a bad artifact
+   themselves (defence in depth).
+2. Migrate the predictions store to the newest schema, once, not in every worker or request. A
+   database that is down now does not stop the start: the store answers 503 until it is back and
+   migrated (this runs again at the next start).
+
+Both launchers (`python -m fastapi_service.server`, `python -m flask_service.server`) call it;
+`make dev-*` too.
+"""
+
+import sys
+
+from sqlalchemy.exc import OperationalError
+
+from shared.core.errors import ModelLoadError
+from shared.core.model import Predictor
+from shared.core.settings import Settings
+from shared.core.store import migrate
+
+
+def main() -> int:
+    settings = Settings()
+    try:
+        Predictor.load(settings.model_path, settings.card_path)
+    except ModelLoadError as error:
+        print(f"cannot start: {error}", file=sys.stderr)
+        return 1
+    try:
+        migrate(settings.database_url)
+    except OperationalError as error:
+        print(f"prediction store unavailable, not migrated: {error.orig or error}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
