@@ -18,6 +18,8 @@ from deploy.ray.loopback import free_loopback_port
 from shared.core.settings import Settings
 
 _cluster: LoopbackCluster | None = None
+# Ray gives a node 30 s to register; on a machine busy with other work it can take longer.
+START_ATTEMPTS = 3
 _start_failure: BaseException | None = None  # raised again, not retried, for every later test
 COLD_START: dict[str, float] = {}  # seconds: the cluster's start, the first deployment
 _main_apps: set[str] = set()  # services whose serve.yaml application is already deployed
@@ -31,13 +33,16 @@ def cluster() -> LoopbackCluster:
         raise RuntimeError("the Ray cluster failed to start") from _start_failure
     if _cluster is None:
         started = time.monotonic()
-        candidate = LoopbackCluster(nodes=2, http_port=free_loopback_port())
-        try:
-            _cluster = candidate.start()
-        except BaseException as error:
-            _start_failure = error
-            candidate.stop()  # whatever part of it started
-            raise
+        for attempt in range(START_ATTEMPTS):
+            candidate = LoopbackCluster(nodes=2, http_port=free_loopback_port())
+            try:
+                _cluster = candidate.start()
+                break
+            except Exception as error:
+                candidate.stop()  # whatever part of it started
+                if attempt == START_ATTEMPTS - 1:
+                    _start_failure = error
+                    raise
         COLD_START["cluster"] = round(time.monotonic() - started, 1)
     return _cluster
 
@@ -154,6 +159,11 @@ KNOWN_DIFFERENCES: dict[str, tuple[str, str]] = {
     "test_a_stored_prediction_is_labelled_by_its_documented_path": ("xfail", PREFIXED_LOCATION),
     "test_the_same_traffic_gives_the_same_label_values": ("skip", PREFIXED_LOCATION),
     "test_two_workers_report_the_sum_of_both": ("skip", METRICS_PER_REPLICA),
+    "test_every_request_has_its_line_when_sigterm_follows_the_last_answer": (
+        "skip",
+        "the test reads the access log from the server's own output: behind Ray each "
+        "replica's log is a file in Ray's log folder",
+    ),
     "test_declared_length_over_the_limit_is_413_before_the_body_is_sent": ("xfail", RAW_SOCKET),
     "test_huge_request_head_is_refused_by_the_server_itself": ("xfail", RAW_SOCKET),
     "test_streamed_body_over_the_limit_is_413_not_truncated[flask]": (
