@@ -24,10 +24,22 @@ help: ## list the targets, by section
 $(STAMP): pyproject.toml constraints.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[dev]'
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[course]'
 	touch $@
 
-install: $(STAMP) ## create .venv and install the pinned dependencies
+# The heavier tools install the first time a target needs them, each group (an extra of
+# pyproject.toml) behind a stamp of its own: $(DEV) is everything `make test` runs.
+EXTRA = $(VENV)/.installed-$(1)
+DEV := $(call EXTRA,dev)
+$(VENV)/.installed-%: $(STAMP)
+	$(BIN)/python -m pip install --quiet --constraint constraints.txt --editable '.[$*]'
+	touch $@
+.PRECIOUS: $(VENV)/.installed-%
+# Lessons and exercises 01-10 need only `make install`; the later ones, the heavier tools.
+COURSE_BASICS := 01 02 03 04 05 06 07 08 09 10
+NEEDS_OF_N = $(if $(filter $(N) 0$(N),$(COURSE_BASICS)),,$(DEV))
+
+install: $(STAMP) ## create .venv and install the runtime and the test tools (lessons 01-10)
 
 $(MODEL): $(STAMP) shared/core/train.py
 	$(BIN)/python -m shared.core.train --model-path $@
@@ -73,13 +85,34 @@ DASHBOARD_PORT := $(or $(PORT),8501)
 # stdio: an agent host starts this and speaks JSON-RPC on its stdout, so nothing else may print
 # there: the first run's setup goes to stderr, and `@` keeps make from echoing the command.
 run-mcp: ## the MCP server for agents, on stdio (SERVICE_URL=http://127.0.0.1:8000)
-	@$(MAKE) --no-print-directory $(STAMP) >&2
+	@$(MAKE) --no-print-directory $(call EXTRA,mcp) >&2
 	@SERVICE_URL=$(SERVICE_URL) exec $(BIN)/python -m clients.mcp.server
 
-run-dashboard: $(STAMP) ## the Streamlit dashboard on PORT=8501 (SERVICE_URL=http://127.0.0.1:8000)
+run-dashboard: $(call EXTRA,dashboard) ## the Streamlit dashboard on PORT=8501 (SERVICE_URL=http://127.0.0.1:8000)
 	SERVICE_URL=$(SERVICE_URL) exec $(BIN)/streamlit run clients/dashboard/app.py \
 		--server.address $(HOST) --server.port $(DASHBOARD_PORT) --server.headless true \
 		--browser.gatherUsageStats false --client.toolbarMode viewer
+
+# The React client (clients/react/, lesson 16): a single-page app served from an origin of its
+# own, so the service must allow that origin (CORS_ORIGINS=http://localhost:5173). npm ci installs
+# exactly what package-lock.json pins; the stamp runs it again only when the lock changes.
+.PHONY: run-react build-react
+REACT := clients/react
+REACT_PORT := $(or $(PORT),5173)
+REACT_DIST ?= dist
+REACT_STAMP := $(REACT)/node_modules/.installed
+
+$(REACT_STAMP): $(REACT)/package.json $(REACT)/package-lock.json
+	cd $(REACT) && npm ci --no-audit --no-fund
+	touch $@
+
+run-react: $(REACT_STAMP) ## the React app's dev server on PORT=5173 (SERVICE_URL=http://127.0.0.1:8000)
+	cd $(REACT) && VITE_SERVICE_URL=$(SERVICE_URL) exec node_modules/.bin/vite \
+		--host $(HOST) --port $(REACT_PORT) --strictPort
+
+build-react: $(REACT_STAMP) ## the React app as static files in clients/react/dist/ (SERVICE_URL=...)
+	cd $(REACT) && VITE_SERVICE_URL=$(SERVICE_URL) npm run --silent build -- \
+		--outDir $(REACT_DIST) --emptyOutDir --logLevel warn
 
 ##@ Test
 
@@ -89,47 +122,56 @@ POSTGRES_SERVER = $(BIN)/python -m tests.postgres_server
 POSTGRES_TESTS = $(BIN)/pytest tests/core/test_store.py tests/contract/test_predictions.py \
 	tests/contract/test_concurrent_writes.py tests/hostile/test_store_concurrency.py
 
-test: $(MODEL) lint ## lint, then the whole suite: core, contract (in-process and live), lessons
+test: $(MODEL) $(DEV) lint ## lint, then the whole suite: core, contract (in-process and live), lessons
 	$(BIN)/pytest -n 2 --dist loadfile
 	$(POSTGRES_SERVER) --if-available -- $(POSTGRES_TESTS)
 
-test-fast: $(MODEL) ## the suite without the live servers
+test-fast: $(MODEL) $(DEV) ## the suite without the live servers
 	$(BIN)/pytest -n 2 -m "not live"
 
-test-postgres: $(MODEL) ## the store and predictions tests on a throwaway local PostgreSQL
+# A student's check after a change (lesson 08), in well under a minute on an idle machine: lint,
+# and the contract of /health, /predict and the error shape against both services in-process.
+QUICK_TESTS = tests/contract/test_health.py tests/contract/test_predict.py tests/contract/test_errors.py
+
+test-quick: $(MODEL) ## lint and the core contract in-process, both services (under a minute)
+	$(BIN)/ruff check .
+	$(BIN)/pytest -p no:xdist -q -m "not live" $(QUICK_TESTS)
+
+test-postgres: $(MODEL) $(DEV) ## the store and predictions tests on a throwaway local PostgreSQL
 	$(POSTGRES_SERVER) -- $(POSTGRES_TESTS)
 
-test-browser: $(MODEL) ## the playground page and /docs in headless Chromium (Debian's chromium)
+test-browser: $(MODEL) $(DEV) ## the playground page and /docs in headless Chromium (Debian's chromium)
 	$(BIN)/pytest tests/browser
 
 # Hostile clients (lesson 13): tests/hostile at full scale against both live services (100
 # stalled or trickling clients, 500 concurrent store requests, 8 clients sending 1 MB of junk),
 # printing the figures. `make test` runs the same tests at a small scale.
-hostile: $(MODEL) ## hostile clients at full scale: slow clients, store starvation, amplification
+hostile: $(MODEL) $(DEV) ## hostile clients at full scale: slow clients, store starvation, amplification
 	HOSTILE_SCALE=full $(BIN)/pytest tests/hostile -s -q
 	HOSTILE_SCALE=full $(POSTGRES_SERVER) --if-available -- \
 		$(BIN)/pytest tests/hostile/test_store_concurrency.py -s -q
 
-fuzz: $(MODEL) ## schemathesis, deep: every operation of both services from both documents
+fuzz: $(MODEL) $(DEV) ## schemathesis, deep: every operation of both services from both documents
 	FUZZ_EXAMPLES=200 FUZZ_CHECKS=all FUZZ_PHASES=examples,coverage,fuzzing,stateful \
 		$(BIN)/pytest tests/fuzz -s
 
 SOAK_SECONDS ?= 180
 
-soak: $(MODEL) ## both services at saturation with locust for SOAK_SECONDS: errors and RSS growth
+soak: $(MODEL) $(DEV) ## both services at saturation with locust for SOAK_SECONDS: errors and RSS growth
 	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/pytest tests/soak -s
 
 ##@ Lint
 
-lint: $(STAMP) ## ruff lint and format check, hadolint on the Dockerfiles, redocly on OpenAPI
+lint: $(DEV) ## ruff lint and format check, hadolint on the Dockerfiles, redocly on OpenAPI
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/hadolint deploy/docker/fastapi.Dockerfile deploy/docker/flask.Dockerfile
 	@$(MAKE) --no-print-directory lint-openapi
 
-format: $(STAMP) ## apply ruff's fixes and formatting
+format: $(STAMP) ## apply ruff's fixes and formatting (and lay out your exercises in work/)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	@if [ -d work ]; then $(BIN)/ruff format work; fi
 
 # The contract's OpenAPI document, pinned: both services must serve exactly this file
 # (tests/contract/test_openapi.py). Redocly CLI lints it with redocly.yaml; npx installs the
@@ -148,11 +190,11 @@ openapi-snapshot: $(STAMP) ## rewrite the OpenAPI snapshot after a change meant 
 	$(BIN)/python -m scripts.openapi_snapshot
 
 # `make test` runs the same tests in its suite.
-lint-deploy: $(STAMP) ## validate deploy/kubernetes, deploy/kserve and compose.yaml offline
+lint-deploy: $(DEV) ## validate deploy/kubernetes, deploy/kserve and compose.yaml offline
 	$(BIN)/pytest -q -p no:xdist tests/deployment/test_manifests.py tests/deployment/test_compose.py
 
 # --strict: a package the vulnerability service cannot look up fails the audit, never passes it.
-audit: $(STAMP) ## pip-audit: known vulnerabilities in the pinned dependencies (needs the network)
+audit: $(call EXTRA,audit) ## pip-audit: known vulnerabilities in the pinned dependencies (needs the network)
 	$(BIN)/pip-audit --strict --requirement constraints.txt --disable-pip --no-deps \
 		--progress-spinner off || { echo "make audit: NOT CLEAN: a known vulnerability, or a \
 	package the vulnerability service (PyPI's JSON API) could not look up: see above"; exit 1; }
@@ -165,18 +207,18 @@ BENCH_WORKERS ?= 1
 SERVICE ?= fastapi
 BENCH = $(BIN)/python -m benchmarks.run --workers $(BENCH_WORKERS)
 
-bench: $(MODEL) ## load-test both services and the baselines with locust (~6 min)
+bench: $(MODEL) $(call EXTRA,bench) ## load-test both services and the baselines with locust (~6 min)
 	$(BENCH) --rounds 3 --duration 3 --wrk-duration 2
 
-bench-async: $(MODEL) ## lesson 15's comparison: def, async def, thread pool, micro-batching
+bench-async: $(MODEL) $(call EXTRA,bench) ## lesson 15's comparison: def, async def, thread pool, micro-batching
 	$(BENCH) --rounds 3 --duration 4 --scenarios saturation --wrk-duration 0 --services fastapi \
 		--baselines seed-fastapi,seed-fastapi-async,seed-fastapi-threadpool,fastapi-unbatched,bare-asgi
 
-bench-quick: $(MODEL) ## a one-round benchmark, under a minute
+bench-quick: $(MODEL) $(call EXTRA,bench) ## a one-round benchmark, under a minute
 	$(BENCH) --rounds 1 --duration 2 --warmup 1 --wrk-duration 1 --scenarios saturation,latency \
 		--baselines seed-fastapi,seed-flask
 
-bench-ui: $(MODEL) ## SERVICE=fastapi|flask under locust's web UI on http://127.0.0.1:8089
+bench-ui: $(MODEL) $(call EXTRA,bench) ## SERVICE=fastapi|flask under locust's web UI on http://127.0.0.1:8089
 	$(BENCH) --ui --services $(SERVICE)
 
 # The other V2 servers on the same artifact, each in a virtual environment of its own (MLServer
@@ -197,7 +239,7 @@ PEERS_DURATION ?= 5
 NOTE ?=
 
 # NOTE="..." adds a line to the summary: what else the machine was doing, say.
-bench-peers: $(MODEL) $(PEER_STAMPS) ## our services beside MLServer and KServe, V2 inference (~6 min)
+bench-peers: $(MODEL) $(call EXTRA,bench) $(PEER_STAMPS) ## our services beside MLServer and KServe, V2 inference (~6 min)
 	$(BENCH) --rounds $(PEERS_ROUNDS) --duration $(PEERS_DURATION) --wrk-duration 3 \
 		--scenarios saturation,v2 --baselines seed-fastapi,seed-flask \
 		--peers mlserver,mlserver-batched,kserve $(if $(NOTE),--note "$(NOTE)")
@@ -208,16 +250,24 @@ bench-peers: $(MODEL) $(PEER_STAMPS) ## our services beside MLServer and KServe,
 # settings it gives), every block run against them, the servers stopped (lessons/conftest.py).
 LESSON_FILE = $(wildcard lessons/$(shell printf '%s' '0$(N)' | tail -c 2)-*.md)
 
-lesson: $(MODEL) ## run one lesson's blocks against the servers it starts: make lesson N=05
+lesson: $(MODEL) $(NEEDS_OF_N) ## run one lesson's blocks against the servers it starts: make lesson N=05
 	@test -n "$(LESSON_FILE)" || { echo "make lesson: no lesson numbered '$(N)' in lessons/ (N=01 .. 17)"; exit 2; }
 	$(BIN)/pytest -p no:xdist -q $(LESSON_FILE)
 
 # Exercises and the capstone (lessons/exercises/README.md): each checker runs in-process, in
 # seconds; tests/test_exercises.py runs every one on its starter (must fail) and solution (must pass).
-exercise: $(STAMP) ## check your exercise: N=06 (SOLUTION=1 checks the reference solution)
+# You do them in work/ (git ignores it, ruff never lints it): `make exercise-start N=06` copies
+# the starter there, `make exercise N=06` checks your copy.
+exercise-start: $(STAMP) ## copy exercise N=06's starter into work/06/, your folder for it
+	@$(BIN)/python lessons/exercises/run.py $(N) --start
+
+exercise: $(STAMP) $(NEEDS_OF_N) ## check your exercise in work/: N=06 (SOLUTION=1: the solution)
 	@$(BIN)/python lessons/exercises/run.py $(N) $(if $(SOLUTION),--solution)
 
-capstone: $(STAMP) ## check your capstone (SOLUTION=1 checks the reference solution)
+capstone-start: $(STAMP) ## copy the capstone's starter into work/capstone/
+	@$(BIN)/python lessons/capstone/check.py --start
+
+capstone: $(STAMP) ## check your capstone in work/capstone/ (SOLUTION=1: the reference solution)
 	@$(BIN)/python lessons/capstone/check.py $(if $(SOLUTION),--solution)
 
 # The Mermaid diagrams' checker (lessons/test_mermaid.py), from npm into a folder git ignores;
@@ -237,7 +287,7 @@ mermaid-cli: ## install mermaid's CLI (npm) into .tools/mermaid/ for the diagram
 # installs it). The base image is made from Debian packages when no registry answers, and kept
 # as /var/tmp/ml-serving-twins-base-image.tar for the next run; the engine itself lives in a
 # fresh /var/tmp directory, deleted when the run ends.
-docker-test: $(STAMP) ## build both images, run them, check /ready, /predict, CRUD, health, stop
+docker-test: $(DEV) ## build both images, run them, check /ready, /predict, CRUD, health, stop
 	DOCKER_TEST=1 $(BIN)/pytest tests/deployment/docker -p no:xdist -s -q
 
 # Ray Serve (docs/deployment.md, lesson 11 "When one machine is not enough"): both services on a
@@ -267,6 +317,7 @@ test-ray: $(MODEL) $(RAY_STAMP) ## two-node Ray cluster: live contract suite, ki
 		-W ignore::pytest.PytestUnraisableExceptionWarning -m live tests/contract tests/ray
 
 .PHONY: help install train lock clean run-fastapi run-flask dev-fastapi dev-flask run-mcp
-.PHONY: run-dashboard test test-fast test-postgres test-browser hostile fuzz soak lint format
+.PHONY: run-dashboard test test-fast test-quick test-postgres test-browser hostile fuzz soak lint format
 .PHONY: lint-openapi openapi-snapshot lint-deploy audit bench bench-async bench-quick bench-ui
-.PHONY: bench-peers lesson exercise capstone mermaid-cli docker-test run-ray test-ray
+.PHONY: bench-peers lesson exercise exercise-start capstone capstone-start mermaid-cli docker-test
+.PHONY: run-ray test-ray

@@ -2,10 +2,16 @@
 every block works when a student pastes it.
 
 - ```python blocks are plain Python (no `>>>` prompts: pasted into a file or a REPL they are a
-  SyntaxError), run in order, one namespace per lesson, as a student pastes them into one session.
-  A block names its servers itself (`FASTAPI = "http://localhost:8000"`); see "Servers" below.
-- ```python file=path/to/file.py (any language works) is an excerpt: its lines must stand, in
-  order and together, in that file of the repository. Excerpts are checked, not run.
+  SyntaxError), pasted line by line into Python's interactive prompt (`code.InteractiveConsole`),
+  in order, one namespace per lesson, as a student pastes them into one session: a blank line
+  inside an indented block ends it there, so it fails here too. A block names its servers itself
+  (`FASTAPI = "http://localhost:8000"`); see "Servers" below.
+- A block of any language right under a caption line is an excerpt, checked, not run: its lines
+  must stand, in order and together, in the file the caption names, and the caption says so in
+  the rendered page:
+      *Excerpt of [`shared/core/train.py`](../shared/core/train.py): read it, don't paste it*
+  or, for the files lesson 03 has the student write (checked in lessons/examples/03/):
+      *Save as `scratch/first_fastapi.py` (a file, not for the Python prompt):*
 - ```bash blocks: each line is one of
   - a `make` call whose target exists (`API_KEY=... make run-fastapi` may set variables first);
   - a server started by hand from the virtual environment (`.venv/bin/uvicorn ... --port 8010`,
@@ -25,7 +31,7 @@ lesson 09 starts, with the settings it gives, and nothing else. Lesson 03's scra
 read from lessons/examples/03/, where the lesson's excerpts of them are checked.
 """
 
-import ast
+import code
 import re
 import shlex
 import subprocess
@@ -47,6 +53,16 @@ MAKE_SERVERS = {"run-fastapi": ("fastapi", 8000), "run-flask": ("flask", 8001)}
 HAND_STARTED = (".venv/bin/uvicorn", ".venv/bin/flask", ".venv/bin/gunicorn")
 # Where the tests find the files lesson 03 asks the student to write in scratch/.
 SCRATCH_COPY = "lessons/examples/03"
+# The line right above an excerpt's fence: the file it quotes, visible once rendered.
+EXCERPT_CAPTION = re.compile(
+    r"^\*Excerpt of \[`(?P<path>[^`]+)`\]\(\.\./(?P=path)\): read it, don't paste it\*$"
+)
+SCRATCH_CAPTION = re.compile(
+    r"^\*Save as `scratch/(?P<name>[^`]+)` \(a file, not for the Python prompt\):\*$"
+)
+CAPTION_EXAMPLE = (
+    "*Excerpt of [`shared/core/train.py`](../shared/core/train.py): read it, don't paste it*"
+)
 
 
 def makefile_targets() -> set[str]:
@@ -191,38 +207,56 @@ def run_shell_block(example: Example) -> None:
             )
 
 
-def paste_problems(code: str) -> list[str]:
-    """What Python's interactive prompt would refuse when the block is pasted into it.
+class PastedAtThePrompt(code.InteractiveConsole):
+    """Python's interactive prompt, fed one line at a time; an error stops the paste and fails."""
 
-    The prompt ends a `for`, `def`, `class` or `with` at the first blank line, and wants one
-    before the next statement: so no blank line inside one, and a blank line after each.
+    def runcode(self, compiled) -> None:
+        exec(compiled, self.locals)  # an exception propagates: the test shows its traceback
+
+    def showsyntaxerror(self, filename=None, **kwargs) -> None:
+        raise PasteError("Python's prompt cannot read the lines pasted so far")
+
+
+class PasteError(AssertionError):
+    pass
+
+
+def paste_at_the_prompt(code_text: str, namespace: dict, first_line: int) -> None:
+    """Type each line of `code_text` at the prompt, then Enter on an empty line, as a student does.
+
+    The prompt ends a `for`, `def`, `class` or `with` at the first blank line, and reads a line
+    that is not indented after one as a mistake: so no blank line inside one, and a blank line
+    after each.
     """
-    lines = code.splitlines()
-    problems = []
-    for statement in ast.parse(code).body:
-        if not any(hasattr(statement, field) for field in ("body", "handlers")):
-            continue
-        first = min(
-            [statement.lineno, *(d.lineno for d in getattr(statement, "decorator_list", []))]
-        )
-        if any(not line.strip() for line in lines[first - 1 : statement.end_lineno]):
-            problems.append(
-                f"line {first}: a blank line inside this statement ends it at the prompt"
-            )
-        if statement.end_lineno < len(lines) and lines[statement.end_lineno].strip():
-            problems.append(f"line {statement.end_lineno + 1}: a blank line must come before it")
-    return problems
+    console = PastedAtThePrompt(locals=namespace)
+    lines = [*code_text.splitlines(), ""]
+    for number, line in enumerate(lines, start=first_line):
+        try:
+            console.push(line)
+        except PasteError as error:
+            raise PasteError(
+                f"pasted at Python's prompt, line {number} of the lesson fails: {line!r}\n"
+                "(a blank line inside an indented block ends the block there; a statement right "
+                "after an indented block needs a blank line before it)"
+            ) from error
 
 
 def run_python_block(example: Example) -> None:
-    code = example.parsed
-    assert not re.search(r"^>>> ", code, re.MULTILINE), (
+    first_line, code_text = example.parsed
+    assert not re.search(r"^>>> ", code_text, re.MULTILINE), (
         "a `>>>` prompt is a SyntaxError when pasted: write plain Python with print or assert"
     )
-    problems = paste_problems(code)
-    assert not problems, f"this block fails when pasted at Python's prompt: {problems}"
-    code = point_at_live_servers(code, example)
-    exec(compile(code, str(example.path), "exec"), example.namespace)
+    compile(code_text, str(example.path), "exec")  # a plain SyntaxError names the line first
+    paste_at_the_prompt(point_at_live_servers(code_text, example), example.namespace, first_line)
+
+
+def excerpt_source(caption: str) -> str | None:
+    """The file an excerpt's caption names (lesson 03's scratch files: their checked copies)."""
+    if match := EXCERPT_CAPTION.match(caption):
+        return match["path"]
+    if match := SCRATCH_CAPTION.match(caption):
+        return f"{SCRATCH_COPY}/{match['name']}"
+    return None
 
 
 def fenced_blocks(document: Document) -> Iterable[Region]:
@@ -231,24 +265,34 @@ def fenced_blocks(document: Document) -> Iterable[Region]:
         info = match.group("info").strip()
         language, _, attributes = info.partition(" ")
         body = match.group("body")
-        # The region starts at the body, so the line numbers of a failure point into the block.
+        line_above = document.text[: match.start()].rstrip("\n").rpartition("\n")[2]
         if attributes.startswith("file="):
-            path = attributes.removeprefix("file=")
+            yield Region(match.start(), match.end(), attributes, refuse_hidden_file_name)
+        elif path := excerpt_source(line_above):
             yield Region(match.start(), match.end(), (path, body), check_excerpt)
         elif language == "python" and not attributes:
-            # Blank lines first, so a failure's line number is the line in the lesson.
-            first_line = document.text.count("\n", 0, match.start("body"))
-            yield Region(match.start(), match.end(), "\n" * first_line + body, run_python_block)
+            # The line in the lesson where the body starts, so a failure points into the block.
+            first_line = document.text.count("\n", 0, match.start("body")) + 1
+            yield Region(match.start(), match.end(), (first_line, body), run_python_block)
         elif language in ("bash", "sh"):
             yield Region(match.start(), match.end(), body, run_shell_block)
         elif language not in ("text", "mermaid"):
             yield Region(match.start(), match.end(), info, refuse_block)
 
 
+def refuse_hidden_file_name(example: Example) -> None:
+    path = example.parsed.removeprefix("file=")
+    raise AssertionError(
+        f"```lang {example.parsed}: the file name is invisible once rendered; write a caption "
+        f"line right above the fence instead: *Excerpt of [`{path}`](../{path}): read it, "
+        "don't paste it*"
+    )
+
+
 def refuse_block(example: Example) -> None:
     raise AssertionError(
         f"a ```{example.parsed} block is neither run nor checked: make it python, bash, text, "
-        "mermaid or an excerpt (```lang file=path)"
+        f"mermaid, or an excerpt with its caption right above the fence: {CAPTION_EXAMPLE}"
     )
 
 

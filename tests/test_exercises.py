@@ -5,12 +5,23 @@ a starter that passed by accident would teach nothing, and a solution that faile
 """
 
 import importlib.util
+import os
+import re
+import shlex
+import shutil
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import requests
 
-LESSONS = Path(__file__).resolve().parent.parent / "lessons"
+from tests.support.processes import free_port
+
+PROJECT = Path(__file__).resolve().parent.parent
+LESSONS = PROJECT / "lessons"
 
 
 def load(path: Path, name: str):
@@ -35,7 +46,7 @@ def test_every_lesson_has_an_exercise() -> None:
 
 @pytest.mark.parametrize("lesson", LESSON_NUMBERS)
 def test_the_starter_fails_and_says_what_is_missing(lesson: str) -> None:
-    results = run.check_exercise(lesson, solution=False)
+    results = run.check_exercise(lesson, "starter")
     missing = [message for _, message in results if message is not None]
     assert missing, f"the untouched starter of exercise {lesson} passes its checker"
     assert not missing[0].startswith(run.CHECKER_CRASHED), missing[0]  # a NotDone that explains
@@ -43,7 +54,7 @@ def test_the_starter_fails_and_says_what_is_missing(lesson: str) -> None:
 
 @pytest.mark.parametrize("lesson", LESSON_NUMBERS)
 def test_the_solution_passes(lesson: str) -> None:
-    results = run.check_exercise(lesson, solution=True)
+    results = run.check_exercise(lesson, "solution")
     failed = [(check, message) for check, message in results if message is not None]
     assert not failed, f"the solution of exercise {lesson} fails: {failed}"
 
@@ -52,14 +63,14 @@ capstone = load(LESSONS / "capstone" / "check.py", "capstone_check")
 
 
 def test_the_capstone_starter_fails() -> None:
-    results = capstone.capstone_results(solution=False)
+    results = capstone.capstone_results("starter")
     missing = [message for _, message in results if message is not None]
     assert missing, "the untouched capstone starter passes its contract"
     assert not missing[0].startswith(run.CHECKER_CRASHED), missing[0]
 
 
 def test_the_capstone_solution_passes() -> None:
-    results = capstone.capstone_results(solution=True)
+    results = capstone.capstone_results("solution")
     failed = [(check, message) for check, message in results if message is not None]
     assert not failed, f"the capstone's reference solution fails its contract: {failed}"
 
@@ -70,3 +81,109 @@ def test_a_file_python_cannot_read_is_named_with_its_line(tmp_path: Path) -> Non
     workspace = run.Workspace(folder=tmp_path, given=LESSONS / "exercises" / "01")
     (_, missing), *_ = run.run_checks(checker, workspace)
     assert missing.startswith("http_calls.py cannot be loaded: Python cannot read line 1"), missing
+
+
+def test_exercise_start_copies_the_starter_and_never_overwrites_your_work(tmp_path: Path) -> None:
+    work = tmp_path / "03"
+    message = run.start_work(LESSONS / "exercises" / "03", work, shown="work/03")
+    assert sorted(path.name for path in work.iterdir()) == ["fastapi_app.py", "flask_app.py"]
+    assert "work/03/" in message
+    (work / "fastapi_app.py").write_text("# my work\n")
+    assert "already holds your work" in run.start_work(
+        LESSONS / "exercises" / "03", work, "work/03"
+    )
+    assert (work / "fastapi_app.py").read_text() == "# my work\n"
+
+
+def numbered_steps(readme: str) -> dict[str, str]:
+    """The README's "What to do" list: step number -> its text."""
+    steps = re.findall(r"^(\d+)\. (.+(?:\n   .+)*)", readme, re.MULTILINE)
+    return dict(steps)
+
+
+@pytest.mark.parametrize("lesson", LESSON_NUMBERS)
+def test_a_starters_todo_step_is_the_readmes_step_of_that_number(lesson: str) -> None:
+    folder = LESSONS / "exercises" / lesson
+    steps = numbered_steps((folder / "README.md").read_text())
+    for starter in folder.glob("*.py"):
+        for number in re.findall(r"TODO \(step (\d+)\)", starter.read_text()):
+            assert starter.name in steps.get(number, ""), (
+                f"{starter.name} says TODO (step {number}), but the README's step {number} "
+                f"does not name {starter.name}"
+            )
+
+
+def test_exercise_06s_solution_limits_patient_id_as_its_readme_asks() -> None:
+    readme = (LESSONS / "exercises" / "06" / "README.md").read_text()
+    assert "max_length=64" in readme
+    schemas = load(LESSONS / "solutions" / "06" / "schemas.py", "solution_06_schemas")
+    for model in (schemas.PatientRequest, schemas.Prediction):
+        field = model.model_json_schema()["properties"]["patient_id"]
+        assert {"type": "string", "maxLength": 64} in field["anyOf"], model.__name__
+
+
+def test_the_capstones_train_py_runs_as_its_readme_says(tmp_path: Path) -> None:
+    """`python train.py models/wine.joblib` from the capstone's folder writes the artifact."""
+    for folder in (LESSONS / "capstone", LESSONS / "solutions" / "capstone"):
+        assert 'if __name__ == "__main__":' in (folder / "train.py").read_text(), folder
+    work = tmp_path / "capstone"
+    shutil.copytree(LESSONS / "solutions" / "capstone", work)
+    subprocess.run(
+        [sys.executable, "train.py", "models/wine.joblib"], cwd=work, check=True, timeout=120
+    )
+    assert (work / "models" / "wine.joblib").stat().st_size > 0
+
+
+RUN_IT = re.compile(r"Run it from the repository's folder:\n`(?P<command>[^`]+)`")
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("starter", ["fastapi_app.py", "flask_app.py"])
+def test_exercise_03s_run_it_commands_serve_the_finished_exercise(
+    starter: str, model_path: Path
+) -> None:
+    """The starter's own "Run it" line, run from the repository's folder on the solution."""
+    docstring = (LESSONS / "exercises" / "03" / starter).read_text()
+    command = RUN_IT.search(docstring)["command"].replace("work/03", "lessons/solutions/03")
+    port = free_port()
+    words = [str(port) if word in ("8000", "8001") else word for word in shlex.split(command)]
+    process = subprocess.Popen(
+        words,
+        cwd=PROJECT,
+        env={**os.environ, "MODEL_PATH": str(model_path)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        assert wait_for_health(f"http://127.0.0.1:{port}/health", process) == {"status": "ok"}
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(30)
+
+
+def wait_for_health(url: str, process: subprocess.Popen, timeout: float = 60) -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"{process.args} exited with {process.returncode}"
+        try:
+            return requests.get(url, timeout=2).json()
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise AssertionError(f"{process.args} did not answer {url} within {timeout} s")
+
+
+def test_the_students_folder_is_neither_committed_nor_linted(tmp_path: Path) -> None:
+    """Finished exercises (work/, as `make exercise-start` makes it) change nothing in `make test`:
+    git ignores the folder, and ruff, run as `make lint` runs it, never reads it."""
+    ignored = subprocess.run(["git", "check-ignore", "-q", "work/03/fastapi_app.py"], cwd=PROJECT)
+    assert ignored.returncode == 0, "git does not ignore work/"
+    shutil.copy(PROJECT / "pyproject.toml", tmp_path)
+    (tmp_path / "work" / "03").mkdir(parents=True)
+    (tmp_path / "work" / "03" / "fastapi_app.py").write_text("import os\n")  # F401: unused
+    ruff = PROJECT / ".venv" / "bin" / "ruff"
+    if not ruff.exists():
+        pytest.skip("ruff is not installed in .venv: `make install` installs it")
+    linted = subprocess.run([ruff, "check", "."], cwd=tmp_path, capture_output=True, text=True)
+    assert linted.returncode == 0, linted.stdout
+    assert subprocess.run([ruff, "check", "work"], cwd=tmp_path).returncode != 0  # the file is bad

@@ -5,11 +5,14 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
+from starlette.responses import Response
 from starlette.routing import Match
 
 from fastapi_service.app.responses import ContractJSONResponse
 from shared.contract.errors import (
     MALFORMED_JSON_TYPES,
+    IncompleteBody,
     MalformedJSON,
     MethodNotAllowed,
     error_for_status,
@@ -63,6 +66,13 @@ async def handle_http_error(request: Request, error: HTTPException) -> ContractJ
     return response
 
 
+async def handle_client_disconnect(request: Request, error: ClientDisconnect) -> Response:
+    """The client left before its body arrived whole: nothing was acted on. No traceback: a
+    client's choice is not a fault of the service."""
+    logger.warning("incomplete body on %s %s", request.method, request.url.path)
+    return error_response(IncompleteBody())
+
+
 async def handle_unexpected_error(request: Request, error: Exception) -> ContractJSONResponse:
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(ServiceError())
@@ -72,4 +82,5 @@ def register_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ServiceError, handle_service_error)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(HTTPException, handle_http_error)
+    app.add_exception_handler(ClientDisconnect, handle_client_disconnect)
     app.add_exception_handler(Exception, handle_unexpected_error)

@@ -4,7 +4,6 @@
 
 import uvicorn
 
-from fastapi_service.server.deadline import DeadlineHttpToolsProtocol
 from shared.contract.launch import GRACEFUL_SHUTDOWN_SECONDS, parse_options, prepare_to_serve
 
 DEFAULT_PORT = 8000
@@ -20,7 +19,9 @@ def main(argv: list[str] | None = None) -> None:
         host=options.host,
         port=options.port,
         workers=options.workers,
-        http=DeadlineHttpToolsProtocol,
+        # By name, imported in each worker once it answers the supervisor's pings (a class would be
+        # imported, with the model's libraries, before the worker can answer).
+        http="fastapi_service.server.deadline:DeadlineHttpToolsProtocol",
         access_log=False,  # the app logs one line per request itself (server/middleware.py)
         server_header=False,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,

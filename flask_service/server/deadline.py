@@ -26,6 +26,7 @@ from gunicorn.workers.ggevent import GeventWorker
 
 from shared.contract.errors import (
     HeadersTooLarge,
+    IncompleteBody,
     MalformedRequest,
     PayloadTooLarge,
     RequestTimeout,
@@ -54,14 +55,21 @@ class BodyTooLarge(Exception):
     """The body grew past MAX_BODY_BYTES while it was read."""
 
 
-def read_body(request: Any, limit: int) -> bytes:
-    """The whole body, refused once it grows past `limit` (a chunked body says no length)."""
+class BodyCutShort(Exception):
+    """The connection ended before the Content-Length the request announced had arrived."""
+
+
+def read_body(request: Any, limit: int, declared: int | None) -> bytes:
+    """The whole body, refused once it grows past `limit` (a chunked body says no length), or
+    when the client stops sending before the length it declared."""
     chunks, size = [], 0
     while chunk := request.body.read(READ_SIZE):
         size += len(chunk)
         if size > limit:
             raise BodyTooLarge()
         chunks.append(chunk)
+    if declared is not None and size < declared:
+        raise BodyCutShort()
     return b"".join(chunks)
 
 
@@ -74,11 +82,13 @@ class RequestDeadlineWorker(GeventWorker):
         if declared is None or declared <= settings.max_body_bytes:
             try:
                 with gevent.Timeout(settings.request_timeout_seconds):
-                    req.body = io.BytesIO(read_body(req, settings.max_body_bytes))
+                    req.body = io.BytesIO(read_body(req, settings.max_body_bytes, declared))
             except gevent.Timeout:
                 self.answer_and_close(sock, RequestTimeout(), req, started)
             except BodyTooLarge:
                 self.answer_and_close(sock, PayloadTooLarge(), req, started)
+            except BodyCutShort:
+                self.answer_and_close(sock, IncompleteBody(), req, started)
         return super().handle_request(listener_name, req, sock, addr)
 
     def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:

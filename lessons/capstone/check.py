@@ -18,12 +18,15 @@ sys.path[:0] = [str(HERE.parent.parent), str(HERE.parent / "exercises")]
 
 import joblib  # noqa: E402
 from checking import (  # noqa: E402
+    PROJECT_ROOT,
     SOLUTIONS_DIR,
+    WORK_DIR,
     NotDone,
     Twin,
     Workspace,
     attribute,
     call,
+    start_work,
     stop_after,
     twins,
 )
@@ -234,8 +237,15 @@ def check_unknown_routes(work: Workspace) -> None:
         raise NotDone(f'a 405 should be {{"detail": "Method Not Allowed"}}, not {wrong}')
 
 
-def capstone_results(solution: bool = False) -> list[tuple[str, str | None]]:
-    folder = SOLUTIONS_DIR / "capstone" if solution else HERE
+def folder_of(whose: str) -> Path:
+    """The student's copy ("work"), the committed starter or the reference solution."""
+    return {"work": WORK_DIR / "capstone", "starter": HERE, "solution": SOLUTIONS_DIR / "capstone"}[
+        whose
+    ]
+
+
+def capstone_results(whose: str = "work") -> list[tuple[str, str | None]]:
+    folder = folder_of(whose)
     try:
         return run_checks(sys.modules[__name__], Workspace(folder=folder, given=HERE))
     finally:
@@ -245,11 +255,22 @@ def capstone_results(solution: bool = False) -> list[tuple[str, str | None]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--solution", action="store_true", help="check the reference solution")
+    parser.add_argument("--start", action="store_true", help="copy the starter into work/capstone/")
     args = parser.parse_args()
+    if args.start:
+        print(start_work(HERE, folder_of("work"), "work/capstone"))
+        print("What to do: lessons/capstone/README.md. Check it: make capstone")
+        return
+    whose = "solution" if args.solution else "work"
+    folder = folder_of(whose)
+    if not folder.is_dir():
+        sys.exit(
+            "The capstone is not started: `make capstone-start` copies its starter into "
+            f"{folder.relative_to(PROJECT_ROOT)}/, where you write it."
+        )
     stop_after(TIME_LIMIT_SECONDS)
-    whose = "the reference solution" if args.solution else "your work"
-    title = f"Capstone ({whose}, lessons/capstone/README.md):"
-    sys.exit(0 if print_report(title, capstone_results(args.solution)) else 1)
+    title = f"Capstone ({folder.relative_to(PROJECT_ROOT)}/, lessons/capstone/README.md):"
+    sys.exit(0 if print_report(title, capstone_results(whose)) else 1)
 
 
 if __name__ == "__main__":

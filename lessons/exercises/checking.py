@@ -23,6 +23,22 @@ LESSONS_DIR = Path(__file__).resolve().parent.parent
 EXERCISES_DIR = LESSONS_DIR / "exercises"
 SOLUTIONS_DIR = LESSONS_DIR / "solutions"
 PROJECT_ROOT = LESSONS_DIR.parent
+# The student's own copies of the starters (`make exercise-start N=06` -> work/06/): git ignores
+# the folder and ruff never lints it, so finished exercises change nothing in `make test`.
+WORK_DIR = PROJECT_ROOT / "work"
+# What a starter folder holds that is not the student's to edit.
+NOT_COPIED = ("check.py", "README.md", "conftest.py", "__pycache__")
+
+
+def start_work(starter: Path, work: Path, shown: str) -> str:
+    """Copy a starter's files into the student's folder (`shown` to them); say where, or why not."""
+    import shutil
+
+    if work.exists():
+        return f"{shown}/ already holds your work: edit it there (delete the folder to start over)."
+    shutil.copytree(starter, work, ignore=shutil.ignore_patterns(*NOT_COPIED))
+    files = ", ".join(sorted(path.name for path in work.iterdir()))
+    return f"Your copy of the starter is in {shown}/ ({files}): edit the files there."
 
 
 class NotDone(Exception):
@@ -44,7 +60,9 @@ class Workspace:
         for folder in (self.folder, self.given):
             if (folder / name).is_file():
                 return folder / name
-        raise NotDone(f"the file {name} is missing from {self.folder}: copy it back from git")
+        raise NotDone(
+            f"the file {name} is missing from {self.folder}: copy it back from {self.given}"
+        )
 
     def load(self, name: str) -> ModuleType:
         """Import one of the exercise's Python files, fresh, as the student's code is now."""

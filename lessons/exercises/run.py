@@ -1,8 +1,10 @@
 """Check an exercise: `make exercise N=06` (your work) or `make exercise N=06 SOLUTION=1`.
 
-Runs every `check_*` function of `lessons/exercises/NN/check.py`, in order, against your folder
-(`lessons/exercises/NN/`) or the reference solution (`lessons/solutions/NN/`), and prints one line
-per check: what passes, and for what fails, what is missing.
+`make exercise-start N=06` copies the starter (`lessons/exercises/06/`) into your own folder,
+`work/06/`, which git ignores. Then this runs every `check_*` function of
+`lessons/exercises/06/check.py`, in order, against your folder (or the reference solution,
+`lessons/solutions/06/`), and prints one line per check: what passes, and for what fails, what
+is missing.
 """
 
 import argparse
@@ -19,11 +21,14 @@ sys.path[:0] = [str(HERE.parent.parent), str(HERE)]
 
 from checking import (  # noqa: E402
     EXERCISES_DIR,
+    PROJECT_ROOT,
     SOLUTIONS_DIR,
+    WORK_DIR,
     NotDone,
     Workspace,
     close_everything,
     explain,
+    start_work,
     stop_after,
 )
 
@@ -45,9 +50,14 @@ def load_checker(lesson: str):
     return module
 
 
-def check_exercise(lesson: str, solution: bool = False) -> list[tuple[str, str | None]]:
-    folder = (SOLUTIONS_DIR if solution else EXERCISES_DIR) / lesson
-    workspace = Workspace(folder=folder, given=EXERCISES_DIR / lesson)
+def folder_of(lesson: str, whose: str) -> Path:
+    """The folder checked: the student's copy ("work"), the committed starter or the solution."""
+    top = {"work": WORK_DIR, "starter": EXERCISES_DIR, "solution": SOLUTIONS_DIR}[whose]
+    return top / lesson
+
+
+def check_exercise(lesson: str, whose: str = "work") -> list[tuple[str, str | None]]:
+    workspace = Workspace(folder=folder_of(lesson, whose), given=EXERCISES_DIR / lesson)
     return run_checks(load_checker(lesson), workspace)
 
 
@@ -105,15 +115,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("lesson", nargs="?", help="the lesson's number, 01 to 17")
     parser.add_argument("--solution", action="store_true", help="check the reference solution")
+    parser.add_argument("--start", action="store_true", help="copy the starter into work/NN/")
     args = parser.parse_args()
     lessons = lesson_numbers()
     lesson = (args.lesson or "").zfill(2)
     if lesson not in lessons:
         sys.exit(f"Say which exercise: make exercise N=<number>, one of {', '.join(lessons)}")
+    if args.start:
+        print(start_work(EXERCISES_DIR / lesson, folder_of(lesson, "work"), f"work/{lesson}"))
+        print(f"What to do: lessons/exercises/{lesson}/README.md. Check: make exercise N={lesson}")
+        return
+    whose = "solution" if args.solution else "work"
+    folder = folder_of(lesson, whose)
+    if not folder.is_dir():
+        sys.exit(
+            f"Exercise {lesson} is not started: `make exercise-start N={lesson}` copies its "
+            f"starter into {folder.relative_to(PROJECT_ROOT)}/, where you do the exercise."
+        )
     stop_after(TIME_LIMIT_SECONDS)
-    whose = "the reference solution" if args.solution else "your work"
-    title = f"Exercise {lesson} ({whose}, lessons/exercises/{lesson}/README.md):"
-    sys.exit(0 if print_report(title, check_exercise(lesson, args.solution)) else 1)
+    title = (
+        f"Exercise {lesson} ({folder.relative_to(PROJECT_ROOT)}/, "
+        f"lessons/exercises/{lesson}/README.md):"
+    )
+    sys.exit(0 if print_report(title, check_exercise(lesson, whose)) else 1)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,14 @@ class MalformedRequest(ServiceError):
     detail = "Malformed HTTP request"
 
 
+class IncompleteBody(ServiceError):
+    """The client ended the connection (or its sending half) before the whole body arrived: the
+    request is answered, logged and counted, and never acted on."""
+
+    status_code = 400
+    detail = "Request body was not received whole"
+
+
 class RequestTimeout(ServiceError):
     """The request's head or body did not all arrive in time (see REQUEST_TIMEOUT_SECONDS)."""
 

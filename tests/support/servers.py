@@ -9,7 +9,7 @@ import tempfile
 import requests
 
 from shared.core.settings import PROJECT_ROOT, Settings
-from tests.support.processes import ManagedProcess, free_port
+from tests.support.processes import START_TIMEOUT_SECONDS, ManagedProcess, free_port
 
 
 def launcher_command(service: str, port: int, workers: int) -> list[str]:
@@ -55,7 +55,7 @@ class LiveServer(ManagedProcess):
         except requests.RequestException:  # not listening yet, or still starting
             return False
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def wait_ready(self, timeout: float = START_TIMEOUT_SECONDS) -> None:
         self.wait_until(self.is_ready, timeout)
 
     def stop(self, timeout: float = 30) -> int:

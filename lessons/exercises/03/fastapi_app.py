@@ -1,5 +1,6 @@
-"""Exercise 03: your first FastAPI service. Run it: `.venv/bin/uvicorn fastapi_app:app --port 8000`
-from this folder (or `make exercise N=03` to check it without a server).
+"""Exercise 03: your first FastAPI service. Run it from the repository's folder:
+`.venv/bin/uvicorn --app-dir work/03 fastapi_app:app --port 8000`
+(or `make exercise N=03` to check it without a server).
 
 TODO: add `GET /health` answering {"status": "ok"}, and `POST /predict` that takes the ten
 measurements as a JSON object (use `Patient` from shared.core.schemas) and answers

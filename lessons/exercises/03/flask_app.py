@@ -1,5 +1,6 @@
-"""Exercise 03: your first Flask service. Run it: `.venv/bin/flask --app flask_app run --port 8001`
-from this folder (or `make exercise N=03` to check it without a server).
+"""Exercise 03: your first Flask service. Run it from the repository's folder:
+`.venv/bin/flask --app work/03/flask_app run --port 8001`
+(or `make exercise N=03` to check it without a server).
 
 TODO: the same two routes as fastapi_app.py: `GET /health` answering {"status": "ok"}, and
 `POST /predict` reading `request.get_json()` and answering {"prediction": <number>}.

@@ -1,6 +1,6 @@
 """The Flask twin: it validates with the same schema, but writes its answer by hand.
 
-TODO (step 2): once `make exercise N=06` says this twin lags, build its answer the way the
+TODO (step 3): once `make exercise N=06` says this twin lags, build its answer the way the
 FastAPI twin does, from the schema.
 """
 

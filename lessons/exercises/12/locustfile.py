@@ -1,7 +1,7 @@
 """Exercise 12: a locust user for the prediction service. See README.md.
 
 Run it against a service you started (`make run-fastapi` in another terminal):
-    .venv/bin/locust -f lessons/exercises/12/locustfile.py --headless -u 10 -r 10 -t 10s \
+    .venv/bin/locust -f work/12/locustfile.py --headless -u 10 -r 10 -t 10s \
         --host http://localhost:8000
 """
 

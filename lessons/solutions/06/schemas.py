@@ -20,7 +20,7 @@ class PatientRequest(Patient):
 
 class Prediction(BaseModel):
     prediction: float
-    patient_id: str | None = None
+    patient_id: str | None = Field(default=None, max_length=64)
 
 
 def echoed_fields(patient: PatientRequest) -> dict:
