@@ -295,7 +295,34 @@ mermaid-cli: ## install mermaid's CLI (npm) into .tools/mermaid/ for the diagram
 docker-test: $(DEV) ## build both images, run them, check /ready, /predict, CRUD, health, stop
 	DOCKER_TEST=1 $(BIN)/pytest tests/deployment/docker -p no:xdist -s -q
 
+# Ray Serve (docs/deployment.md, lesson 11 "When one machine is not enough"): both services on a
+# Ray cluster of two nodes on loopback, one HTTP proxy at :PORT/fastapi and :PORT/flask. Ray and
+# its dependencies live in a virtual environment of their own, pinned in deploy/ray/requirements.txt
+# beside the project's constraints.txt (as the benchmark peers' .venv-peers). test-ray runs the live
+# contract suite through Ray's proxy, then kills a replica and a node under load, and autoscales.
+# Ray's own modules warn of deprecations when imported, and its start leaves sockets for the
+# garbage collector: those warnings are Ray's, not the suite's errors.
+RAY_VENV := .venv-ray
+RAY_STAMP := $(RAY_VENV)/.installed
+RAY_PORT := $(or $(PORT),8000)
+
+$(RAY_STAMP): deploy/ray/requirements.txt pyproject.toml constraints.txt
+	test -d $(RAY_VENV) || $(PYTHON) -m venv $(RAY_VENV)
+	$(RAY_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(RAY_VENV)/bin/python -m pip install --quiet --constraint constraints.txt --editable . \
+		--requirement deploy/ray/requirements.txt
+	touch $@
+
+run-ray: $(MODEL) $(RAY_STAMP) ## both services on a local Ray Serve cluster (:8000/fastapi, /flask)
+	exec $(RAY_VENV)/bin/python -m deploy.ray.run --port $(RAY_PORT)
+
+test-ray: $(MODEL) $(RAY_STAMP) ## two-node Ray cluster: live contract suite, kills, autoscaling
+	LIVE_SERVER=tests.ray.harness:RayServer $(RAY_VENV)/bin/pytest -p tests.ray.harness \
+		-p no:randomly -p no:xdist -W ignore::DeprecationWarning \
+		-W ignore::pytest.PytestUnraisableExceptionWarning -m live tests/contract tests/ray
+
 .PHONY: help install train lock clean run-fastapi run-flask dev-fastapi dev-flask run-mcp
 .PHONY: run-dashboard test test-fast test-quick test-postgres test-browser hostile fuzz soak lint format
 .PHONY: lint-openapi openapi-snapshot lint-deploy audit bench bench-async bench-quick bench-ui
 .PHONY: bench-peers lesson exercise exercise-start capstone capstone-start mermaid-cli docker-test
+.PHONY: run-ray test-ray

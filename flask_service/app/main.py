@@ -1,6 +1,6 @@
 """The Flask application factory: `create_app()` builds the app the server runs."""
 
-from flask import Flask, Response, send_from_directory
+from flask import Flask, Response, request, send_from_directory
 from flask_openapi3 import Info
 
 from flask_service.app.deps import close_store
@@ -11,9 +11,15 @@ from flask_service.app.responses import ContractJSONProvider
 from flask_service.app.routes import router
 from flask_service.app.v2 import router as v2_router
 from flask_service.server.middleware import install_middleware
-from shared.contract.docs import STATIC_DIR, swagger_ui_html
+from shared.contract.docs import STATIC_DIR, playground_html, swagger_ui_html
 from shared.contract.metrics import METRICS_CONTENT_TYPE, ServiceMetrics
-from shared.contract.openapi import API_DESCRIPTION, API_TITLE, API_VERSION, SECURITY_SCHEMES
+from shared.contract.openapi import (
+    API_DESCRIPTION,
+    API_TITLE,
+    API_VERSION,
+    SECURITY_SCHEMES,
+    served_from,
+)
 from shared.contract.web import PAGE_SECURITY_HEADERS, configure_logging
 from shared.core.model import Predictor
 from shared.core.schemas import ValidationErrorResponse
@@ -62,13 +68,20 @@ def create_app(
     app.register_api(router)
     app.register_api(v2_router)
     app.register_api(predictions_router)
-    app.add_url_rule("/openapi.json", "openapi", lambda: app.api_doc)
+    # `request.script_root`: the route prefix the service is under (Ray Serve's), or "".
+    app.add_url_rule(
+        "/openapi.json", "openapi", lambda: served_from(app.api_doc, request.script_root)
+    )
 
     # Plain Flask rules stay out of the OpenAPI document (FastAPI: `include_in_schema=False`).
     def docs() -> Response:
-        return Response(swagger_ui_html(), mimetype="text/html", headers=PAGE_SECURITY_HEADERS)
+        page = swagger_ui_html(request.script_root)
+        return Response(page, mimetype="text/html", headers=PAGE_SECURITY_HEADERS)
 
     def playground() -> Response:
+        if request.script_root:
+            page = playground_html(request.script_root)
+            return Response(page, mimetype="text/html", headers=PAGE_SECURITY_HEADERS)
         page = send_from_directory(STATIC_DIR / "playground", "index.html")
         page.headers.update(PAGE_SECURITY_HEADERS)
         return page
