@@ -119,8 +119,10 @@ build-react: $(REACT_STAMP) ## the React app as static files in clients/react/di
 # The store's tests and the predictions contract again, on a throwaway PostgreSQL server
 # (Debian's `postgresql` package; `make test` skips them, saying so, when it is not installed).
 POSTGRES_SERVER = $(BIN)/python -m tests.postgres_server
+FROZEN_POSTGRES_TEST = tests/hostile/test_store_deadlines.py::test_a_frozen_postgres_commits_nothing_its_clients_gave_up_on
 POSTGRES_TESTS = $(BIN)/pytest tests/core/test_store.py tests/contract/test_predictions.py \
-	tests/contract/test_concurrent_writes.py tests/hostile/test_store_concurrency.py
+	tests/contract/test_concurrent_writes.py tests/hostile/test_store_concurrency.py \
+	$(FROZEN_POSTGRES_TEST)
 
 test: $(MODEL) $(DEV) lint ## lint, then the whole suite: core, contract (in-process and live), lessons
 	$(BIN)/pytest -n 2 --dist loadfile
@@ -149,7 +151,7 @@ test-browser: $(MODEL) $(DEV) ## the playground page and /docs in headless Chrom
 hostile: $(MODEL) $(DEV) ## hostile clients at full scale: slow clients, store starvation, amplification
 	HOSTILE_SCALE=full $(BIN)/pytest tests/hostile -s -q
 	HOSTILE_SCALE=full $(POSTGRES_SERVER) --if-available -- \
-		$(BIN)/pytest tests/hostile/test_store_concurrency.py -s -q
+		$(BIN)/pytest tests/hostile/test_store_concurrency.py $(FROZEN_POSTGRES_TEST) -s -q
 
 fuzz: $(MODEL) $(DEV) ## schemathesis, deep: every operation of both services from both documents
 	FUZZ_EXAMPLES=200 FUZZ_CHECKS=all FUZZ_PHASES=examples,coverage,fuzzing,stateful \
@@ -221,12 +223,15 @@ bench-quick: $(MODEL) $(call EXTRA,bench) ## a one-round benchmark, under a minu
 bench-ui: $(MODEL) $(call EXTRA,bench) ## SERVICE=fastapi|flask under locust's web UI on http://127.0.0.1:8089
 	$(BENCH) --ui --services $(SERVICE)
 
-# The other V2 servers on the same artifact, each in a virtual environment of its own (MLServer
-# 1.7 and KServe 0.21 pin conflicting FastAPIs), pinned to the versions measured: see
-# benchmarks/peers/. They answer V2 inference only: the v2 scenario has them, beside our services.
+# The peers: other servers on the same artifact, each in a virtual environment of its own pinned
+# to the versions measured (benchmarks/peers/<name>.txt; MLServer 1.7 and KServe 0.21 pin
+# conflicting FastAPIs). MLServer and KServe answer V2 inference (the v2 scenario), BentoML,
+# LitServe and Ray Serve the one-patient JSON on /predict (the saturation scenario). Each in its
+# best configuration for one core, its default beside it where they differ (benchmarks/targets.py).
 PEERS_DIR := .venv-peers
-PEERS := mlserver kserve
+PEERS := mlserver kserve bentoml litserve ray
 PEER_STAMPS := $(PEERS:%=$(PEERS_DIR)/%/.installed)
+PEER_TARGETS := mlserver,mlserver-batched,mlserver-default,kserve,bentoml,bentoml-default,litserve,ray-serve,ray-serve-default
 
 $(PEERS_DIR)/%/.installed: benchmarks/peers/%.txt
 	test -d $(PEERS_DIR)/$* || $(PYTHON) -m venv $(PEERS_DIR)/$*
@@ -239,10 +244,10 @@ PEERS_DURATION ?= 5
 NOTE ?=
 
 # NOTE="..." adds a line to the summary: what else the machine was doing, say.
-bench-peers: $(MODEL) $(call EXTRA,bench) $(PEER_STAMPS) ## our services beside MLServer and KServe, V2 inference (~6 min)
+bench-peers: $(MODEL) $(call EXTRA,bench) $(PEER_STAMPS) ## our services beside MLServer, KServe, BentoML, LitServe, Ray Serve (~15 min)
 	$(BENCH) --rounds $(PEERS_ROUNDS) --duration $(PEERS_DURATION) --wrk-duration 3 \
 		--scenarios saturation,v2 --baselines seed-fastapi,seed-flask \
-		--peers mlserver,mlserver-batched,kserve $(if $(NOTE),--note "$(NOTE)")
+		--peers $(PEER_TARGETS) $(if $(NOTE),--note "$(NOTE)")
 
 ##@ Course
 
@@ -290,7 +295,34 @@ mermaid-cli: ## install mermaid's CLI (npm) into .tools/mermaid/ for the diagram
 docker-test: $(DEV) ## build both images, run them, check /ready, /predict, CRUD, health, stop
 	DOCKER_TEST=1 $(BIN)/pytest tests/deployment/docker -p no:xdist -s -q
 
+# Ray Serve (docs/deployment.md, lesson 11 "When one machine is not enough"): both services on a
+# Ray cluster of two nodes on loopback, one HTTP proxy at :PORT/fastapi and :PORT/flask. Ray and
+# its dependencies live in a virtual environment of their own, pinned in deploy/ray/requirements.txt
+# beside the project's constraints.txt (as the benchmark peers' .venv-peers). test-ray runs the live
+# contract suite through Ray's proxy, then kills a replica and a node under load, and autoscales.
+# Ray's own modules warn of deprecations when imported, and its start leaves sockets for the
+# garbage collector: those warnings are Ray's, not the suite's errors.
+RAY_VENV := .venv-ray
+RAY_STAMP := $(RAY_VENV)/.installed
+RAY_PORT := $(or $(PORT),8000)
+
+$(RAY_STAMP): deploy/ray/requirements.txt pyproject.toml constraints.txt
+	test -d $(RAY_VENV) || $(PYTHON) -m venv $(RAY_VENV)
+	$(RAY_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(RAY_VENV)/bin/python -m pip install --quiet --constraint constraints.txt --editable . \
+		--requirement deploy/ray/requirements.txt
+	touch $@
+
+run-ray: $(MODEL) $(RAY_STAMP) ## both services on a local Ray Serve cluster (:8000/fastapi, /flask)
+	exec $(RAY_VENV)/bin/python -m deploy.ray.run --port $(RAY_PORT)
+
+test-ray: $(MODEL) $(RAY_STAMP) ## two-node Ray cluster: live contract suite, kills, autoscaling
+	LIVE_SERVER=tests.ray.harness:RayServer $(RAY_VENV)/bin/pytest -p tests.ray.harness \
+		-p no:randomly -p no:xdist -W ignore::DeprecationWarning \
+		-W ignore::pytest.PytestUnraisableExceptionWarning -m live tests/contract tests/ray
+
 .PHONY: help install train lock clean run-fastapi run-flask dev-fastapi dev-flask run-mcp
 .PHONY: run-dashboard test test-fast test-quick test-postgres test-browser hostile fuzz soak lint format
 .PHONY: lint-openapi openapi-snapshot lint-deploy audit bench bench-async bench-quick bench-ui
 .PHONY: bench-peers lesson exercise exercise-start capstone capstone-start mermaid-cli docker-test
+.PHONY: run-ray test-ray

@@ -20,7 +20,7 @@ from shared.core.train import train
 from tests.support import MODES, SERVICES
 from tests.support.clients import Client, LiveClient, create_app, in_process_client
 from tests.support.databases import fresh_postgres_schema
-from tests.support.servers import LiveServer
+from tests.support.servers import LiveServer, live_server_class
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -50,9 +50,10 @@ def settings(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Sett
 def start_live_server(settings: Settings) -> Iterator[Callable[..., LiveServer]]:
     """Start servers on demand; every one is stopped at the end of the session."""
     started: list[LiveServer] = []
+    server_class = live_server_class()  # `make run-*` unless LIVE_SERVER names another way
 
     def start(service: str, **env: str) -> LiveServer:
-        server = LiveServer(service, settings, **env)
+        server = server_class(service, settings, **env)
         started.append(server)
         server.wait_ready()
         return server

@@ -45,8 +45,11 @@ def command_output(command: list[str]) -> str:
     return (result.stdout or result.stderr).strip()
 
 
-# The other V2 servers, each in its own environment (.venv-peers/*/): versions read by its python.
-PEER_PACKAGES = ("mlserver", "mlserver-sklearn", "kserve", "fastapi", "uvicorn", "scikit-learn")
+# The peers, each in its own environment (.venv-peers/*/): versions read by its python.
+PEER_PACKAGES = (
+    *("mlserver", "mlserver-sklearn", "kserve", "bentoml", "litserve", "ray"),
+    *("fastapi", "uvicorn", "scikit-learn"),
+)
 
 
 def peer_versions(python: Path) -> dict[str, str]:

@@ -21,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
+import joblib
 import requests
 
 from benchmarks import dashboard, report
@@ -34,7 +35,7 @@ from benchmarks.measure import (
     run_wrk,
     wrk_available,
 )
-from benchmarks.payloads import JSON_HEADERS
+from benchmarks.payloads import JSON_HEADERS, PATIENT, V2_INFER_PATH
 from benchmarks.targets import (
     BASELINES,
     DEFAULT_BASELINES,
@@ -50,6 +51,8 @@ from tests.support.processes import free_port
 
 SCENARIOS = ("saturation", "v2", "latency", "batch", "v2-binary", "mixed")
 PREDICTIONS_PATH = "/predictions"
+# A peer resumed from its pause catches up on its timers (health checks, metrics) first.
+PEER_SETTLE_SECONDS = 2
 
 
 def names(text: str, allowed: dict | tuple) -> list[str]:
@@ -89,7 +92,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--peers",
         type=lambda text: names(text, PEERS),
         default=[],
-        help="other V2 servers to measure in the v2 scenario (needs .venv-peers: make bench-peers)",
+        help="other servers on the same artifact: the V2 ones are measured in the v2 scenario, "
+        "the others in saturation (needs .venv-peers: make bench-peers)",
     )
     parser.add_argument(
         "--scenarios",
@@ -144,16 +148,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def plan(args: argparse.Namespace, mixed_ok: list[str]) -> list[Step]:
     """Rounds outermost, then scenarios, then targets: the two services are measured one right
     after the other, so both see the same state of the machine."""
-    # The baselines answer only /predict, the peers only V2 inference: the v2 scenario has the
-    # services and the peers, the others the services and the baselines.
+    # The baselines answer only /predict; a peer answers either V2 inference (MLServer, KServe)
+    # or the one-patient JSON on /predict (BentoML, LitServe, Ray Serve): the v2 scenario has the
+    # services and the V2 peers, the others the services, the baselines and the /predict peers.
+    predict_peers = [name for name in args.peers if not PEERS[name].is_v2_peer]
+    v2_peers = [name for name in args.peers if PEERS[name].is_v2_peer]
     targets = [*args.services, *args.baselines]
     steps = []
     for round_number in range(1, args.rounds + 1):
         for scenario in args.scenarios:
-            if scenario in ("saturation", "latency"):
+            if scenario == "saturation":
+                steps += [Step(round_number, scenario, name) for name in targets + predict_peers]
+            elif scenario == "latency":
                 steps += [Step(round_number, scenario, target) for target in targets]
             elif scenario == "v2":
-                v2_targets = [*args.services, *args.peers]
+                v2_targets = [*args.services, *v2_peers]
                 steps += [Step(round_number, "v2", target) for target in v2_targets]
             elif scenario == "batch":
                 for size in args.batch_sizes:
@@ -238,11 +247,62 @@ def invalid_reason(step: Step, result: dict, args: argparse.Namespace) -> str:
     """Why this figure does not measure the server, or "" when it does."""
     if result["locust_cpu_percent"] > args.max_locust_cpu:
         return f"locust saturated its core ({result['locust_cpu_percent']:.0f} % CPU)"
-    if result["requests"] == 0 or result["failures"] > 0.01 * result["requests"]:
+    if result["requests"] == 0:
+        return "no request completed (a starved server or a busy machine)"
+    if result["failures"] > 0.01 * result["requests"]:
         return f"{result['failures']} of {result['requests']} requests failed"
     if step.scenario == "latency" and result["rps"] < 0.9 * args.rate:
         return f"offered {args.rate:g} req/s not reached: the server saturated"
     return ""
+
+
+def answer(server: Server) -> float:
+    """The prediction a server gives for its probe: from V2's output tensor or `/predict`'s JSON."""
+    path, body = server.target.probe
+    response = requests.post(server.base_url + path, data=body, headers=JSON_HEADERS, timeout=10)
+    response.raise_for_status()
+    document = response.json()
+    return document["outputs"][0]["data"][0] if path == V2_INFER_PATH else document["prediction"]
+
+
+def reference_answer(servers: dict[str, Server], args: argparse.Namespace) -> float:
+    """Ours: the first service's `/predict`; without a service, the artifact's own prediction."""
+    if args.services:
+        return answer(servers[args.services[0]])
+    return float(joblib.load(args.model_path).predict([list(PATIENT.values())])[0])
+
+
+def start_peers(
+    servers: dict[str, Server], args: argparse.Namespace, cpus: list[int] | None, run_dir: Path
+) -> list[str]:
+    """Start the peers one at a time (a Ray cluster starting beside others on one busy core can
+    time out), each warmed up, its answer checked equal to ours before it is timed (a peer
+    computing something else, another model, float32, another column order, would be measured
+    on other work), then paused until its own measurements. Adds them to `servers`."""
+    if not args.peers:
+        return []
+    expected = reference_answer(servers, args)
+    notes = []
+    for name in list(args.peers):
+        servers |= start_servers([name], args, cpus, run_dir)
+        server = servers[name]
+        try:
+            server.wait_ready()
+        except RuntimeError as error:  # reported, and the run goes on without it
+            server.stop()
+            del servers[name]
+            args.peers.remove(name)
+            reason = str(error).splitlines()[-1][:300]
+            notes.append(f"{name}: INVALID, did not start on this machine: {reason}")
+            print(notes[-1])
+            continue
+        print(f"ready: {name:<16} {server.base_url}  warming up {args.warmup:g} s")
+        warm_up(server, args.warmup)
+        got = answer(server)
+        if got != expected:
+            raise RuntimeError(f"{name} answers {got!r} where ours is {expected!r}: not timed")
+        server.pause()
+    return [f"Every peer's answer equals ours ({expected!r}) for the same patient.", *notes]
 
 
 def start_servers(
@@ -254,7 +314,7 @@ def start_servers(
         "LOG_LEVEL": args.log_level,
         "API_KEY": "benchmark-key",
     }
-    (run_dir / "servers").mkdir()
+    (run_dir / "servers").mkdir(exist_ok=True)
     servers = {}
     for name in targets:
         port = free_port()
@@ -300,8 +360,12 @@ def main(argv: list[str] | None = None) -> Path:
     missing = [python for python in missing if not Path(python).exists()]
     if missing:
         sys.exit(f"no {', '.join(missing)}: `make bench-peers` creates the peers' environments")
-    if args.peers and "v2" not in args.scenarios:
-        sys.exit("--peers are measured in the v2 scenario only: add v2 to --scenarios")
+    for name in args.peers:
+        scenario = "v2" if PEERS[name].is_v2_peer else "saturation"
+        if scenario not in args.scenarios:
+            sys.exit(
+                f"--peers {name} is measured in the {scenario} scenario: add it to --scenarios"
+            )
     run_dir = args.output / datetime.now().strftime("%Y%m%d-%H%M%S")
     (run_dir / "locust").mkdir(parents=True)
     sets = cpu_sets(sorted(os.sched_getaffinity(0)))
@@ -329,7 +393,7 @@ def main(argv: list[str] | None = None) -> Path:
             + " Install it with `apt-get install wrk`."
         )
 
-    targets = [*args.services, *args.baselines, *args.peers]
+    targets = [*args.services, *args.baselines]
     print(f"results: {run_dir}")
     print(f"pinning: servers on CPUs {server_cpus}, locust/wrk on CPUs {load_cpus}")
     servers = start_servers(targets, args, server_cpus, run_dir)
@@ -339,6 +403,7 @@ def main(argv: list[str] | None = None) -> Path:
             server.wait_ready()
             print(f"ready: {name:<16} {server.base_url}  warming up {args.warmup:g} s")
             warm_up(server, args.warmup)
+        notes += start_peers(servers, args, server_cpus, run_dir)
         mixed_ok = [name for name in args.services if servers[name].has_path(PREDICTIONS_PATH)]
         if "mixed" in args.scenarios and mixed_ok != args.services:
             missing = sorted(set(args.services) - set(mixed_ok))
@@ -358,10 +423,15 @@ def main(argv: list[str] | None = None) -> Path:
             progress.start(step)
             load = load_for(step, args)
             server = servers[step.target]
+            if server.target.is_peer:
+                server.resume()
+                time.sleep(PEER_SETTLE_SECONDS)
             result = run_locust(step, load, server, run_dir / "locust", load_cpus)
             if use_wrk and step.scenario in saturating:
                 wrk_load = Load(args.wrk_duration, args.users, "wrk")
                 result |= run_wrk(step, wrk_load, server, run_dir / "locust", load_cpus)
+            if server.target.is_peer:
+                server.pause()
             result |= {
                 "round": step.round,
                 "scenario": step.scenario,

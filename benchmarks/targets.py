@@ -1,8 +1,9 @@
 """What is measured: the two services and the baselines, and how each one's server starts.
 
-The peers are other V2 servers on the same artifact (MLServer, KServe's model server), started
-from their own virtual environments, `.venv-peers/mlserver/` and `.venv-peers/kserve/` (`make
-bench-peers` creates them: each pins its own FastAPI), by `benchmarks/peers/serve.py`.
+The peers are other servers on the same artifact, each started from a virtual environment of its
+own, `.venv-peers/<venv>/` (`make bench-peers` creates them from `benchmarks/peers/<venv>.txt`:
+each pins its own FastAPI): the V2 servers MLServer and KServe (`benchmarks/peers/serve.py`), and
+BentoML, LitServe and Ray Serve, whose APIs take the one-patient JSON on `/predict`.
 
 The services start exactly as a user starts them, by their launchers (`python -m
 fastapi_service.server`, `python -m flask_service.server`, which `make run-*` runs). The baselines
@@ -12,9 +13,11 @@ Flask dev server has its own command. Every server is started with `taskset`, so
 workers stay on the servers' CPUs.
 """
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import requests
 
 from benchmarks.payloads import JSON_HEADERS, PATIENT_JSON, V2_INFER_PATH, V2_JSON
@@ -34,6 +37,9 @@ class Target:
     description: str
     run_target: str  # the Makefile target whose server command it uses; a peer's serve.py mode
     app: str = ""  # for a baseline: the application swapped into that command
+    venv: str = ""  # for a peer: its environment, .venv-peers/<venv>/
+    serves: str = "predict"  # for a peer: "v2" (V2 infer) or "predict" (the one-patient JSON)
+    peer_module: str = "benchmarks.peers.serve"  # for a peer: what `python -m` starts
 
     @property
     def is_service(self) -> bool:
@@ -45,17 +51,21 @@ class Target:
 
     @property
     def peer_python(self) -> Path:
-        """A peer's interpreter: `.venv-peers/mlserver/` or `.venv-peers/kserve/`."""
-        return PEERS_DIR / self.run_target.split("-")[0] / "bin" / "python"
+        """A peer's interpreter, in `.venv-peers/<venv>/`."""
+        return PEERS_DIR / self.venv / "bin" / "python"
+
+    @property
+    def is_v2_peer(self) -> bool:
+        return self.is_peer and self.serves == "v2"
 
     @property
     def probe(self) -> tuple[str, str]:
-        """The request (path, JSON body) that shows it serves: a peer has only V2 inference."""
-        return (V2_INFER_PATH, V2_JSON) if self.is_peer else ("/predict", PATIENT_JSON)
+        """The request (path, JSON body) that shows it serves: a V2 peer has only V2 inference."""
+        return (V2_INFER_PATH, V2_JSON) if self.is_v2_peer else ("/predict", PATIENT_JSON)
 
     def command(self, port: int, workers: int) -> list[str]:
         if self.is_peer:
-            serve = [str(self.peer_python), "-m", "benchmarks.peers.serve", self.run_target]
+            serve = [str(self.peer_python), "-m", self.peer_module, *self.run_target.split()]
             return [*serve, "--port", str(port), "--workers", str(workers)]
         if self.app == "flask-dev-server":
             app = "benchmarks.baselines.seed_flask:app"
@@ -128,24 +138,83 @@ BASELINES = {
         "benchmarks.baselines.bare_wsgi:app",
     ),
 }
+# Each peer in its best configuration for one core (one process where it can be one), and its
+# default beside it where the two differ; the description says what runs.
 PEERS = {
     "mlserver": Target(
         "mlserver",
         "peer",
-        "MLServer + mlserver-sklearn, defaults",
+        "MLServer 1.7 + mlserver-sklearn, one process (parallel_workers: 0)",
         "mlserver",
+        venv="mlserver",
+        serves="v2",
+    ),
+    "mlserver-default": Target(
+        "mlserver-default",
+        "peer",
+        "MLServer 1.7, its default: HTTP process + 1 inference worker (parallel_workers: 1)",
+        "mlserver-default",
+        venv="mlserver",
+        serves="v2",
     ),
     "mlserver-batched": Target(
         "mlserver-batched",
         "peer",
-        "MLServer + mlserver-sklearn, adaptive batching (max_batch_size 32, max_batch_time 2 ms)",
+        "MLServer 1.7, one process, adaptive batching (max_batch_size 32, max_batch_time 2 ms)",
         "mlserver-batched",
+        venv="mlserver",
+        serves="v2",
     ),
     "kserve": Target(
         "kserve",
         "peer",
-        "KServe's Python model server, a custom kserve.Model around the artifact",
+        "KServe 0.21 model server, one process (workers=1), a custom kserve.Model",
         "kserve",
+        venv="kserve",
+        serves="v2",
+    ),
+    "bentoml": Target(
+        "bentoml",
+        "peer",
+        "BentoML 1.4, @bentoml.service(workers=1), async API, no access log: 1 worker "
+        "process + its supervisor (circus)",
+        "",
+        venv="bentoml",
+        peer_module="benchmarks.peers.bentoml_service",
+    ),
+    "bentoml-default": Target(
+        "bentoml-default",
+        "peer",
+        "BentoML 1.4, as above with its default access log (a line per request)",
+        "--defaults",
+        venv="bentoml",
+        peer_module="benchmarks.peers.bentoml_service",
+    ),
+    "litserve": Target(
+        "litserve",
+        "peer",
+        "LitServe 0.2, a LitAPI, its defaults (the best of its queue and API-server options "
+        "here): main process + 1 API server + 1 inference worker process",
+        "",
+        venv="litserve",
+        peer_module="benchmarks.peers.litserve_server",
+    ),
+    "ray-serve": Target(
+        "ray-serve",
+        "peer",
+        "Ray Serve 2.60, 1 replica, max_ongoing_requests 32, no access log, one event loop: "
+        "a local Ray cluster (GCS, raylet, agents), controller, proxy and replica processes",
+        "",
+        venv="ray",
+        peer_module="benchmarks.peers.ray_serve",
+    ),
+    "ray-serve-default": Target(
+        "ray-serve-default",
+        "peer",
+        "Ray Serve 2.60, 1 replica, Serve's defaults (max_ongoing_requests 5, access log)",
+        "--defaults",
+        venv="ray",
+        peer_module="benchmarks.peers.ray_serve",
     ),
 }
 TARGETS = {**SERVICES, **BASELINES, **PEERS}
@@ -188,7 +257,8 @@ class Server(ManagedProcess):
             return False
         return response.status_code == 200
 
-    def wait_ready(self, timeout: float = 60) -> None:
+    def wait_ready(self, timeout: float = 180) -> None:
+        """Up to 3 minutes: a Ray cluster on one busy core starts slowly."""
         self.wait_until(self.answers_a_prediction, timeout)
 
     def has_path(self, path: str) -> bool:
@@ -198,3 +268,27 @@ class Server(ManagedProcess):
         except (requests.RequestException, ValueError):
             return False
         return path in document.get("paths", {})
+
+    def processes(self) -> list[psutil.Process]:
+        """The server's process and all it started, those in sessions of their own included."""
+        try:
+            root = psutil.Process(self.process.pid)
+            return [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def pause(self) -> None:
+        """SIGSTOP every process of a peer between its own measurements: an idle Ray cluster
+        takes a quarter of the servers' core, which would be taken from whoever is measured."""
+        for process in self.processes():
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.suspend()
+
+    def resume(self) -> None:
+        for process in self.processes():
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.resume()
+
+    def stop(self, timeout: float = 30) -> int:
+        self.resume()  # a stopped process would not act on SIGTERM
+        return super().stop(timeout)

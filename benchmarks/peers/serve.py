@@ -1,6 +1,7 @@
 """Start another V2 server on our artifact, for `make bench-peers`: MLServer or KServe.
 
     .venv-peers/mlserver/bin/python -m benchmarks.peers.serve mlserver --port 9000
+    .venv-peers/mlserver/bin/python -m benchmarks.peers.serve mlserver-default --port 9002
     .venv-peers/kserve/bin/python -m benchmarks.peers.serve kserve --port 9001
 
 Each peer runs in a virtual environment of its own (MLServer pins its own FastAPI, KServe another
@@ -33,14 +34,16 @@ def model_path() -> Path:
     return Path(os.environ.get("MODEL_PATH", "models/diabetes.joblib")).resolve()
 
 
-def serve_mlserver(port: int, workers: int, adaptive_batching: bool) -> None:
+def serve_mlserver(port: int, workers: int, one_process: bool, adaptive_batching: bool) -> None:
     """`mlserver start` on a fresh folder holding the two settings files MLServer reads.
 
-    MLServer's defaults, except what running beside other servers needs: loopback only, and its
-    gRPC and metrics ports (always started) on free ports. `parallel_workers` is left at its
-    default (1: inference in one worker process beside the HTTP process), as a user gets it,
-    unless `--workers` asks for more. Started in that folder, MLServer writes its `.metrics` and
-    `.envs` there, not in the project.
+    Loopback only, and its gRPC and metrics ports (always started) on free ports. By default
+    MLServer runs inference in `parallel_workers` worker processes (1) beside the HTTP process:
+    on the one core the benchmark gives each server, every request then crosses a process
+    boundary between two processes sharing that core. Its best configuration there, as a serving
+    engineer would set it, is `parallel_workers: 0`, inference in the HTTP process
+    (`one_process`); the default is measured beside it. Started in that folder, MLServer writes
+    its `.metrics` and `.envs` there, not in the project.
     """
     folder = Path(tempfile.mkdtemp(prefix="mlserver-"))
     settings = {
@@ -49,7 +52,9 @@ def serve_mlserver(port: int, workers: int, adaptive_batching: bool) -> None:
         "grpc_port": free_port(),
         "metrics_port": free_port(),
     }
-    if workers > 1:
+    if one_process:
+        settings["parallel_workers"] = 0
+    elif workers > 1:
         settings["parallel_workers"] = workers
     model_settings = {
         "name": MODEL_NAME,
@@ -111,14 +116,21 @@ def serve_kserve(port: int, workers: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.peers.serve")
-    parser.add_argument("peer", choices=["mlserver", "mlserver-batched", "kserve"])
+    parser.add_argument(
+        "peer", choices=["mlserver", "mlserver-default", "mlserver-batched", "kserve"]
+    )
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     if args.peer == "kserve":
         serve_kserve(args.port, args.workers)
     else:
-        serve_mlserver(args.port, args.workers, adaptive_batching=args.peer == "mlserver-batched")
+        serve_mlserver(
+            args.port,
+            args.workers,
+            one_process=args.peer != "mlserver-default",
+            adaptive_batching=args.peer == "mlserver-batched",
+        )
 
 
 if __name__ == "__main__":

@@ -31,10 +31,18 @@ class ServiceError(Exception):
     """The service refused a request: its status and the contract's `detail`, as one line."""
 
     def __init__(self, response: requests.Response) -> None:
-        detail = response.json().get("detail")
+        self.status_code = response.status_code
+        try:
+            detail = response.json().get("detail")
+        except (ValueError, AttributeError):  # not the contract's JSON: a proxy's page, say
+            detail = response.reason
         if isinstance(detail, list):  # a 422: one issue per refused field
             detail = "; ".join(f"{issue['loc'][-1]}: {issue['msg']}" for issue in detail)
         super().__init__(f"{response.status_code}: {detail}")
+
+
+# What a panel shows instead of a traceback: the service refused, or could not be reached.
+UNAVAILABLE = (requests.RequestException, ServiceError)
 
 
 def call(method: str, path: str, **kwargs) -> dict:
@@ -115,7 +123,12 @@ def predict_panel(card: dict) -> None:
     try:
         show_prediction(card, call("POST", "/predictions", json=patient))
     except ServiceError as refused:
-        st.error(f"The service refused the patient: {refused}")
+        if refused.status_code >= 500:
+            st.error(f"The service could not predict and store the patient now: {refused}")
+        else:
+            st.error(f"The service refused the patient: {refused}")
+    except requests.RequestException as error:
+        st.error(f"No answer from {st.session_state.service_url}: {error}")
 
 
 def actual_form() -> None:
@@ -127,7 +140,7 @@ def actual_form() -> None:
             try:
                 call("PUT", f"/predictions/{prediction_id}/actual", json={"value": value})
                 st.success(f"Recorded {value:g} for prediction {prediction_id}.")
-            except ServiceError as refused:
+            except UNAVAILABLE as refused:
                 st.error(f"The service refused the actual: {refused}")
 
 
@@ -167,13 +180,18 @@ def main() -> None:
     st.sidebar.text_input("Service URL", default_url, key="service_url")
     try:
         card = call("GET", "/model")
-    except (requests.RequestException, ServiceError) as error:
+    except UNAVAILABLE as error:
         st.error(f"No model card from {st.session_state.service_url}: {error}")
         st.stop()
     st.sidebar.write(f"Model **{card['name']}** version **{card['version']}**")
     predict_panel(card)
-    table = stored_panel()
-    error_panel(card, table)
+    try:
+        table = stored_panel()
+        error_panel(card, table)
+    except UNAVAILABLE as error:
+        # The store can be down while the model answers (503 "Prediction store is unavailable"):
+        # say so where the tables would be, and keep the page.
+        st.error(f"The stored predictions cannot be read now: {error}")
 
 
 main()

@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -14,10 +14,10 @@ from fastapi_service.app.responses import ContractJSONResponse
 from fastapi_service.app.routes import router
 from fastapi_service.app.v2 import router as v2_router
 from fastapi_service.server.middleware import install_middleware
-from shared.contract.docs import STATIC_DIR, swagger_ui_html
+from shared.contract.docs import STATIC_DIR, playground_html, swagger_ui_html
 from shared.contract.metrics import METRICS_CONTENT_TYPE, ServiceMetrics
 from shared.contract.openapi import API_DESCRIPTION, API_TITLE, API_VERSION
-from shared.contract.web import configure_logging
+from shared.contract.web import PAGE_SECURITY_HEADERS, configure_logging
 from shared.core.batching import BatchingPredictor
 from shared.core.model import Predictor
 from shared.core.settings import Settings
@@ -38,9 +38,11 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Load once per process, at start-up, never at import. A bad artifact stops the start.
         if app.state.predictor is None and load_model:
-            loaded = Predictor.load(settings.model_path, settings.card_path)
+            pin = settings.model_sha256
+            loaded = Predictor.load(settings.model_path, settings.card_path, pin)
             app.state.predictor = BatchingPredictor(loaded, enabled=settings.micro_batching)
-        app.state.store_engine = open_database(settings.database_url)  # one pool per process
+        deadline = settings.request_timeout_seconds  # bounds every store call
+        app.state.store_engine = open_database(settings.database_url, deadline)  # one per process
         yield
         app.state.store_engine.dispose()
         app.state.predictor = None
@@ -68,12 +70,17 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
-        return HTMLResponse(swagger_ui_html())
+    def docs(request: Request) -> HTMLResponse:
+        prefix = request.scope.get("root_path", "")  # under a route prefix (Ray Serve's), or ""
+        return HTMLResponse(swagger_ui_html(prefix), headers=PAGE_SECURITY_HEADERS)
 
     @app.get("/", include_in_schema=False)
-    def playground() -> FileResponse:
-        return FileResponse(STATIC_DIR / "playground" / "index.html")
+    def playground(request: Request) -> Response:
+        prefix = request.scope.get("root_path", "")
+        if prefix:
+            return HTMLResponse(playground_html(prefix), headers=PAGE_SECURITY_HEADERS)
+        page = STATIC_DIR / "playground" / "index.html"
+        return FileResponse(page, headers=PAGE_SECURITY_HEADERS)
 
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> Response:

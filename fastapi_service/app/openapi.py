@@ -7,7 +7,7 @@ from fastapi import FastAPI, Response
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
-from shared.contract.openapi import ErrorTable, finish_document
+from shared.contract.openapi import ErrorTable, finish_document, served_from
 
 
 class ContractApp(FastAPI):
@@ -22,7 +22,9 @@ class ContractApp(FastAPI):
                 for operation in path_item.values():
                     summary_from_docstring(operation)
             self.openapi_schema = finish_document(document)
-        return self.openapi_schema
+        # Under a route prefix FastAPI's /openapi.json route has put it in `servers` first.
+        prefix = self.servers[0]["url"] if self.servers else ""
+        return served_from(self.openapi_schema, prefix)
 
 
 def summary_from_docstring(operation: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ pool, where blocking costs the event loop nothing.
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from fastapi_service.app.deps import (
@@ -48,13 +48,14 @@ router = APIRouter(
 
 @router.post("/predictions", **documented(PredictionRecord, JSON_BODY_ERRORS, status=201))
 async def create_prediction(
-    body: Patient, predictor: PredictorDep, store: StoreDep, response: Response
+    body: Patient, predictor: PredictorDep, store: StoreDep, request: Request, response: Response
 ) -> PredictionRecord:
     """Predict for one patient and store the prediction: 201, its URL in `Location`."""
     result = await predictor.predict_one(body)
     # The database blocks: its call goes to the thread pool, as the `def` routes below do.
     record = await run_in_threadpool(store.add, body, result.prediction, result.model_version)
-    response.headers["Location"] = f"/predictions/{record.id}"
+    prefix = request.scope.get("root_path", "")  # under a route prefix (Ray Serve's)
+    response.headers["Location"] = f"{prefix}/predictions/{record.id}"
     return record
 
 

@@ -1,6 +1,6 @@
 """The Flask application factory: `create_app()` builds the app the server runs."""
 
-from flask import Flask, Response, send_from_directory
+from flask import Flask, Response, request, send_from_directory
 from flask_openapi3 import Info
 
 from flask_service.app.deps import close_store
@@ -11,10 +11,16 @@ from flask_service.app.responses import ContractJSONProvider
 from flask_service.app.routes import router
 from flask_service.app.v2 import router as v2_router
 from flask_service.server.middleware import install_middleware
-from shared.contract.docs import STATIC_DIR, swagger_ui_html
+from shared.contract.docs import STATIC_DIR, playground_html, swagger_ui_html
 from shared.contract.metrics import METRICS_CONTENT_TYPE, ServiceMetrics
-from shared.contract.openapi import API_DESCRIPTION, API_TITLE, API_VERSION, SECURITY_SCHEMES
-from shared.contract.web import configure_logging
+from shared.contract.openapi import (
+    API_DESCRIPTION,
+    API_TITLE,
+    API_VERSION,
+    SECURITY_SCHEMES,
+    served_from,
+)
+from shared.contract.web import PAGE_SECURITY_HEADERS, configure_logging
 from shared.core.model import Predictor
 from shared.core.schemas import ValidationErrorResponse
 from shared.core.settings import Settings
@@ -51,27 +57,40 @@ def create_app(
 
     # Load once per process, at start-up, never at import. A bad artifact stops the start.
     if predictor is None and load_model:
-        predictor = Predictor.load(settings.model_path, settings.card_path)
+        predictor = Predictor.load(settings.model_path, settings.card_path, settings.model_sha256)
     app.extensions["settings"] = settings
     app.extensions["predictor"] = predictor
-    app.extensions["store_engine"] = open_database(settings.database_url)  # one pool per process
+    deadline = settings.request_timeout_seconds  # bounds every store call
+    app.extensions["store_engine"] = open_database(settings.database_url, deadline)  # per process
     app.teardown_appcontext(close_store)  # the request's store, closed on every path
     app.extensions["metrics"] = ServiceMetrics()
 
     app.register_api(router)
     app.register_api(v2_router)
     app.register_api(predictions_router)
-    app.add_url_rule("/openapi.json", "openapi", lambda: app.api_doc)
-    app.add_url_rule("/docs", "docs", swagger_ui_html)
+    # `request.script_root`: the route prefix the service is under (Ray Serve's), or "".
+    app.add_url_rule(
+        "/openapi.json", "openapi", lambda: served_from(app.api_doc, request.script_root)
+    )
 
     # Plain Flask rules stay out of the OpenAPI document (FastAPI: `include_in_schema=False`).
+    def docs() -> Response:
+        page = swagger_ui_html(request.script_root)
+        return Response(page, mimetype="text/html", headers=PAGE_SECURITY_HEADERS)
+
     def playground() -> Response:
-        return send_from_directory(STATIC_DIR / "playground", "index.html")
+        if request.script_root:
+            page = playground_html(request.script_root)
+            return Response(page, mimetype="text/html", headers=PAGE_SECURITY_HEADERS)
+        page = send_from_directory(STATIC_DIR / "playground", "index.html")
+        page.headers.update(PAGE_SECURITY_HEADERS)
+        return page
 
     def metrics() -> Response:
         body = app.extensions["metrics"].render(app.extensions["predictor"])
         return Response(body, content_type=METRICS_CONTENT_TYPE)
 
+    app.add_url_rule("/docs", "docs", docs)
     app.add_url_rule("/", "playground", playground)
     app.add_url_rule("/metrics", "metrics", metrics)
 

@@ -5,7 +5,7 @@
 complete (PUT) and remove (DELETE). Each route parses, calls the store, answers.
 """
 
-from flask import Response
+from flask import Response, request
 from flask.blueprints import BlueprintSetupState
 from flask_openapi3 import APIBlueprint, Tag
 from werkzeug.routing import IntegerConverter
@@ -63,7 +63,8 @@ def create_prediction(body: Patient) -> tuple[PredictionRecord, int, dict[str, s
     """Predict for one patient and store the prediction: 201, its URL in `Location`."""
     result = get_predictor().predict_one(body)
     record = get_store().add(body, result.prediction, result.model_version)
-    return record, 201, {"Location": f"/predictions/{record.id}"}
+    location = f"{request.script_root}/predictions/{record.id}"  # under a route prefix or not
+    return record, 201, {"Location": location}
 
 
 @router.get("/predictions", **documented(PredictionPage, PAGE_ERRORS))

@@ -12,5 +12,14 @@ STATIC_DIR = Path(__file__).parent / "static"
 _TEMPLATE = (Path(__file__).parent / "templates" / "swagger-ui.html").read_text()
 
 
-def swagger_ui_html(openapi_url: str = "/openapi.json", title: str = API_TITLE) -> str:
-    return _TEMPLATE.format(title=title, openapi_url=openapi_url)
+def swagger_ui_html(prefix: str = "", title: str = API_TITLE) -> str:
+    """`prefix`: the route prefix the service is mounted under (Ray Serve's, a proxy's), which
+    every URL on the page must start with; empty when the service is served at the root."""
+    return _TEMPLATE.format(title=title, prefix=prefix, openapi_url=f"{prefix}/openapi.json")
+
+
+def playground_html(prefix: str) -> str:
+    """The playground page for a service under `prefix`: its URLs are relative, so a <base>
+    set to the prefix makes them follow it."""
+    page = (STATIC_DIR / "playground" / "index.html").read_text()
+    return page.replace("<head>", f'<head>\n  <base href="{prefix}/">', 1)

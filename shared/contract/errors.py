@@ -82,6 +82,10 @@ class UnsupportedMediaType(ServiceError):
     detail = "Content-Type must be application/json"
 
 
+class UnsupportedContentEncoding(UnsupportedMediaType):
+    detail = "Content-Encoding must be identity: send the body uncompressed"
+
+
 class HeadersTooLarge(ServiceError):
     status_code = 431
     detail = "Request headers are too large"

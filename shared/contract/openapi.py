@@ -232,3 +232,11 @@ def lift_example(parameter: dict[str, Any]) -> None:
     example = parameter.get("schema", {}).get("example")
     if example is not None:
         parameter.setdefault("example", example)
+
+
+def served_from(document: dict[str, Any], prefix: str) -> dict[str, Any]:
+    """The document as a service under a route prefix (Ray Serve's, a proxy's) serves it: its
+    server's URL is the prefix, so a client built from it calls the right URLs."""
+    if not prefix:
+        return document
+    return {**document, "servers": [{**SERVERS[0], "url": prefix}]}

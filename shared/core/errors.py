@@ -34,7 +34,7 @@ class PredictionNotFound(ServiceError):
 
 
 class StoreUnavailable(ServiceError):
-    """The database cannot answer now (down, unreachable, locked past the busy timeout)."""
+    """The database cannot answer now (down, unreachable, frozen, or locked past the deadline)."""
 
     status_code = 503
     detail = "Prediction store is unavailable"

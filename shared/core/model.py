@@ -54,6 +54,19 @@ def read_card(card_path: Path) -> ModelCard:
         raise ModelLoadError(f"model card {card_path} is invalid: {RETRAIN_HINT}") from error
 
 
+def check_pinned(card: ModelCard, pinned_sha256: str | None) -> None:
+    """A version is one artifact. Workers load the artifact when each starts, so one restarted
+    after the artifact and its card were replaced in place would serve another model under the
+    same `model_version`. A launch pins the SHA-256 its first load verified (MODEL_SHA256), and
+    a worker refuses any other artifact: a new model is a new launch."""
+    if pinned_sha256 is not None and card.sha256 != pinned_sha256:
+        raise ModelLoadError(
+            f"model artifact changed since the service started (its card says SHA-256 "
+            f"{card.sha256[:12]}..., MODEL_SHA256 pins {pinned_sha256[:12]}...): refusing to "
+            f"serve two models as version {card.version}; restart the whole service"
+        )
+
+
 def load_pipeline(model_path: Path, card: ModelCard) -> Pipeline:
     if not model_path.is_file():
         raise ModelLoadError(f"model artifact not found at {model_path}: {RETRAIN_HINT}")
@@ -98,8 +111,12 @@ class Predictor:
         self._train_max = np.array([feature.train_max for feature in card.features])
 
     @classmethod
-    def load(cls, model_path: Path, card_path: Path) -> "Predictor":
+    def load(
+        cls, model_path: Path, card_path: Path, pinned_sha256: str | None = None
+    ) -> "Predictor":
+        """Load and verify the artifact; with `pinned_sha256` (MODEL_SHA256), only that one."""
         card = read_card(card_path)
+        check_pinned(card, pinned_sha256)
         return cls(load_pipeline(model_path, card), card)
 
     @property

@@ -4,7 +4,10 @@
    one line that names the problem and the fix. Inside the servers it cannot: each worker would
    print the start-up hook's traceback, once per restart. The services still refuse a bad artifact
    themselves (defence in depth).
-2. Migrate the predictions store to the newest schema, once, not in every worker or request. A
+2. Pin the artifact it verified: MODEL_SHA256 in the environment the workers inherit, so a
+   worker (re)started after the artifact was replaced refuses it instead of serving another model
+   under the same version (`shared.core.model.check_pinned`). A pin set by the operator is kept.
+3. Migrate the predictions store to the newest schema, once, not in every worker or request. A
    database that is down now does not stop the start: the store answers 503 until it is back and
    migrated (this runs again at the next start).
 
@@ -12,6 +15,7 @@ Both launchers (`python -m fastapi_service.server`, `python -m flask_service.ser
 `make dev-*` too.
 """
 
+import os
 import sys
 
 from sqlalchemy.exc import OperationalError
@@ -25,10 +29,11 @@ from shared.core.store import migrate
 def main() -> int:
     settings = Settings()
     try:
-        Predictor.load(settings.model_path, settings.card_path)
+        predictor = Predictor.load(settings.model_path, settings.card_path, settings.model_sha256)
     except ModelLoadError as error:
         print(f"cannot start: {error}", file=sys.stderr)
         return 1
+    os.environ["MODEL_SHA256"] = predictor.card.sha256  # the workers inherit it
     try:
         migrate(settings.database_url)
     except OperationalError as error:

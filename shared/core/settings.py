@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="Comma-separated origins allowed by CORS; empty = off."
     )
+    model_sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        default=None,
+        description="The artifact's SHA-256, set by the launcher from the artifact it verified: "
+        "a worker that (re)starts later refuses any other artifact. Empty: the card's.",
+    )
     log_level: str = Field(default="INFO", description="Python logging level name.")
     max_body_bytes: int = Field(
         default=1_000_000, gt=0, description="Request bodies larger than this are refused (413)."
@@ -45,6 +50,14 @@ class Settings(BaseSettings):
         default=True,
         description="FastAPI only: predict concurrent /predict requests in one model call.",
     )
+
+    @field_validator("model_sha256", mode="before")
+    @classmethod
+    def empty_means_unpinned(cls, value: object) -> object:
+        """`MODEL_SHA256=` (a launcher that passes it through unset) pins nothing."""
+        if isinstance(value, str):
+            return value.strip().lower() or None
+        return value
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -13,13 +13,20 @@ Two objects, two lifetimes:
 The schema is Alembic's (`migrations/`): `migrate` brings a database to the newest revision, once,
 before a server starts (the launchers' preflight does it); no request touches the schema.
 
-SQLite serves several worker processes: WAL lets readers and a writer work at once, the busy
-timeout makes a writer wait its turn instead of failing with "database is locked", and a write
-transaction takes the write lock when it begins (see `_begin_sqlite_transaction`).
+SQLite serves several worker processes: WAL lets readers and a writer work at once, and a write
+transaction takes the write lock when it begins, waiting its turn (see `_begin_sqlite_transaction`).
+
+Every call is bounded by the request deadline (REQUEST_TIMEOUT_SECONDS, `timeout_seconds` here):
+waiting for a pooled connection, for a lock and for a statement each get half of it, and a write
+that could only finish after the whole deadline (a frozen database server, say) is rolled back,
+not committed for a client that has given up: the client gets a 503 (`StoreUnavailable`).
 """
 
 import logging
 import math
+import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -61,8 +68,12 @@ from shared.core.schemas import SQL_INT_MAX, Patient, Performance, PredictionPag
 
 logger = logging.getLogger(__name__)
 
-SQLITE_BUSY_TIMEOUT_SECONDS = 30
-"""How long a SQLite writer waits for the lock before the store reports itself unavailable."""
+DEFAULT_TIMEOUT_SECONDS = 10
+"""The request deadline the store is bounded by when none is given (Settings' default)."""
+
+SQLITE_RETRY_PAUSE_SECONDS = (0.001, 0.05)
+"""A SQLite writer that finds the write lock taken sleeps this long (doubling from the first to
+the second) between tries: in Python, where gevent can run other requests meanwhile."""
 
 SCHEMA_LOCK_ID = 7_303_378
 """Any constant: the PostgreSQL advisory lock that serializes migrations across servers."""
@@ -114,22 +125,48 @@ def database_url(url: str) -> URL:
     return parsed
 
 
-def create_store_engine(url: str) -> Engine:
-    """The engine for DATABASE_URL, configured for many processes writing at once."""
+def create_store_engine(url: str, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> Engine:
+    """The engine for DATABASE_URL, configured for many processes writing at once, every wait
+    bounded by half of `timeout_seconds` (the request deadline)."""
     parsed = database_url(url)
+    wait = timeout_seconds / 2
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed)
-    # pre_ping: a connection the server dropped (restart, idle timeout) is replaced, not used.
-    return create_engine(parsed, pool_pre_ping=True)
+        engine = _sqlite_engine(parsed, wait)
+    else:
+        engine = _postgres_engine(parsed, wait)
+    engine.update_execution_options(timeout_seconds=timeout_seconds)  # read by PredictionStore
+    return engine
 
 
-def _sqlite_engine(url: URL) -> Engine:
-    if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)  # data/ on first run
+def _postgres_engine(url: URL, wait: float) -> Engine:
+    """The server ends a statement, or a wait for a lock, that runs past `wait`; the pool stops
+    waiting for a free connection, and libpq for a new one, after about as long."""
+    milliseconds = int(wait * 1000)
+    limits = f"-c statement_timeout={milliseconds} -c lock_timeout={milliseconds}"
+    options = url.query.get("options")  # a URL's own options (a search_path, say) are kept
+    return create_engine(
+        url,
+        # pre_ping: a connection the server dropped (restart, idle timeout) is replaced, not used.
+        pool_pre_ping=True,
+        pool_timeout=wait,
+        connect_args={
+            "connect_timeout": max(1, round(wait)),  # whole seconds, in libpq
+            "options": f"{options} {limits}" if isinstance(options, str) else limits,
+        },
+    )
+
+
+def _sqlite_engine(url: URL, wait: float) -> Engine:
+    if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
+        path = Path(url.database)
+        path.parent.mkdir(parents=True, exist_ok=True)  # data/ on first run
+        if _unwritable_wal(path):
+            url = url.set(database=f"file:{path}?mode=ro&immutable=1", query={"uri": "true"})
     engine = create_engine(
         url,
+        pool_timeout=wait,
         connect_args={
-            "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,  # sqlite3's name for the busy timeout
+            "timeout": wait,  # the busy timeout while a new connection sets itself up
             # A request may open the connection in one thread and close it in another (FastAPI
             # runs a dependency's setup and teardown in worker threads); one request at a time.
             "check_same_thread": False,
@@ -140,27 +177,55 @@ def _sqlite_engine(url: URL) -> Engine:
     return engine
 
 
+def _unwritable_wal(path: Path) -> bool:
+    """A database in a folder the service cannot write to (a read-only mount) and without its
+    WAL index (`-shm`): SQLite cannot create the index, so it would refuse even reads. Opened
+    "immutable", it reads the file as it is; every write answers 503."""
+    shm = path.with_name(path.name + "-shm")
+    return path.is_file() and not shm.exists() and not os.access(path.parent, os.W_OK)
+
+
 def _configure_sqlite_connection(dbapi_connection: Any, connection_record: Any) -> None:
     # Python's sqlite3 starts transactions itself, late and only before writes; hand that job to
     # SQLAlchemy (the "begin" event below), as SQLAlchemy's documentation recommends.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_SECONDS * 1000}")
     # WAL: readers never wait for the writer (the mode is kept in the database file).
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")  # WAL's advised level: a crash loses no commit
+    # No busy handler: SQLite's waits for a lock inside C, where neither gevent nor asyncio can
+    # run anything else, so one waiting writer froze a whole gevent worker. A writer waits in
+    # Python instead (`_begin_sqlite_transaction`).
+    cursor.execute("PRAGMA busy_timeout = 0")
     cursor.close()
 
 
 def _begin_sqlite_transaction(connection: Connection) -> None:
-    """Start SQLite's transaction. A write takes the one write lock at BEGIN IMMEDIATE, where the
-    busy timeout applies; a transaction that read first would instead fail at once with "database
-    is locked" when it tried to write after another process had written."""
-    write = connection.get_execution_options().get("write", False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    """Start SQLite's transaction. A write takes the one write lock at BEGIN IMMEDIATE (a
+    transaction that read first would instead fail with "database is locked" when it tried to
+    write after another process had written). While another process holds the lock, it tries
+    again after a `time.sleep`, which lets gevent serve other requests (and a thread let others
+    run), until half the deadline has passed: then "database is locked" becomes a 503."""
+    options = connection.get_execution_options()
+    if not options.get("write", False):
+        connection.exec_driver_sql("BEGIN")
+        return
+    give_up = time.monotonic() + options.get("timeout_seconds", DEFAULT_TIMEOUT_SECONDS) / 2
+    pause, longest_pause = SQLITE_RETRY_PAUSE_SECONDS
+    while True:
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as error:
+            busy = getattr(error.orig, "sqlite_errorcode", None) == sqlite3.SQLITE_BUSY
+            if not busy or time.monotonic() + pause > give_up:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, longest_pause)
 
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_TIMEOUT_SECONDS = 240  # each wait gets half: another server's migration, a long ALTER
 FIRST_REVISION = "0001"  # the table as `metadata.create_all` made it before there were migrations
 
 
@@ -169,8 +234,9 @@ def migrate(url: str) -> None:
 
     Run once, before the workers start. It holds a lock while it runs (an advisory lock on
     PostgreSQL, SQLite's write lock), so two servers starting at once migrate one after the
-    other. A database made before migrations existed is adopted: its table is the first one."""
-    engine = create_store_engine(url)
+    other. A database made before migrations existed is adopted: its table is the first one.
+    Not a request: its waits (for the lock, for a statement) get MIGRATION_TIMEOUT_SECONDS."""
+    engine = create_store_engine(url, MIGRATION_TIMEOUT_SECONDS)
     try:
         with engine.connect() as connection:
             connection.execution_options(write=True)
@@ -189,12 +255,12 @@ def migrate(url: str) -> None:
         engine.dispose()
 
 
-def open_database(url: str) -> Engine:
+def open_database(url: str, timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS) -> Engine:
     """The process's engine: a pool of connections. Call once per process, at start-up.
 
     It connects to nothing yet: a database that is down at start-up does not stop the service;
     predictions that need no store keep working, and store calls answer 503 until it is back."""
-    return create_store_engine(url)
+    return create_store_engine(url, timeout_seconds)
 
 
 def _record(row: Row) -> PredictionRecord:
@@ -220,6 +286,9 @@ class PredictionStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._connection: Connection | None = None
+        # Made when the request starts: a write not done by its deadline is not committed.
+        timeout = engine.get_execution_options().get("timeout_seconds", DEFAULT_TIMEOUT_SECONDS)
+        self._deadline = time.monotonic() + timeout
 
     def __enter__(self) -> Self:
         return self
@@ -246,6 +315,9 @@ class PredictionStore:
             self._connection.execution_options(write=write)
             with self._connection.begin():
                 yield self._connection
+                if write and time.monotonic() > self._deadline:
+                    logger.warning("a write outlived its request's deadline: rolled back")
+                    raise StoreUnavailable()  # its client has given up by now
         except (OperationalError, PoolTimeout) as error:
             logger.warning("prediction store unavailable: %s", error)
             raise StoreUnavailable() from error

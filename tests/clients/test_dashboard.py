@@ -111,3 +111,20 @@ def test_a_refused_actual_shows_the_services_message(dashboard):
     press(dashboard, "Record actual")
     [error] = [message.value for message in dashboard.error]
     assert "404" in error
+
+
+@pytest.mark.parametrize("service", ["fastapi", "flask"])
+def test_a_store_that_is_down_is_a_message_not_a_traceback(service, start_live_server, monkeypatch):
+    """The service runs, its PostgreSQL does not (nothing listens on the discard port): the
+    model card loads, and the stored-predictions panels say the store is unavailable."""
+    server = start_live_server(service, DATABASE_URL="postgresql://nobody@127.0.0.1:9/predictions")
+    monkeypatch.setenv("SERVICE_URL", server.base_url)
+    app = AppTest.from_file(str(APP), default_timeout=60)
+    app.run()
+    assert not app.exception
+    [error] = [message.value for message in app.error]
+    assert (
+        error == "The stored predictions cannot be read now: 503: Prediction store is unavailable"
+    )
+    press(app, "Predict and store")
+    assert any("could not predict and store the patient now: 503" in m.value for m in app.error)

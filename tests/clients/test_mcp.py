@@ -4,7 +4,10 @@ Most tests connect in memory (`Client(server)`: the SDK runs the server in this 
 starts `make run-mcp` and speaks to it over stdio, as an agent host would.
 """
 
+import json
 import os
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -12,6 +15,8 @@ import anyio
 import pytest
 import requests
 from mcp import Client, StdioServerParameters
+from mcp.shared.exceptions import MCPError
+from mcp_types import INTERNAL_ERROR, PARSE_ERROR
 
 from clients.mcp.server import TOOLS, create_server, inline
 from shared.core.settings import PROJECT_ROOT
@@ -123,12 +128,90 @@ def test_a_refused_actual_is_a_tool_error(service_url, arguments, message):
     assert result.content[0].text.startswith(message)
 
 
-def test_no_service_at_the_url_fails_at_start_not_at_the_first_call():
-    """The tools come from the service's document: without a service there are none to offer."""
-    nothing_there = create_server("http://127.0.0.1:9")  # the discard port: nothing listens
-    with pytest.raises(Exception) as failure:
-        with_client(nothing_there, lambda client: client.list_tools())
-    assert "ConnectError" in repr(failure.value)
+NOTHING_THERE = "http://127.0.0.1:9"  # the discard port: nothing listens
+
+
+def test_a_dead_service_is_reported_in_the_tools_results_not_by_dying(patient):
+    """The session starts (the agent's `initialize` is answered); the tools come from the
+    service's document, so listing them is an error that says why, and so is every call."""
+
+    async def session(client: Client) -> tuple:
+        with pytest.raises(MCPError) as listing:
+            await client.list_tools()
+        return listing.value, await client.call_tool("predict", patient)
+
+    listing, result = with_client(create_server(NOTHING_THERE), session)
+    assert listing.error.code == INTERNAL_ERROR
+    assert f"the service at {NOTHING_THERE} did not answer" in listing.error.message
+    assert result.is_error
+    assert f"the service at {NOTHING_THERE} did not answer" in result.content[0].text
+
+
+DEEP = "[" * 100_000 + "]" * 100_000
+CALL = '{"jsonrpc": "2.0", "id": ID, "method": "tools/call", "params": PARAMS}'
+LINES_REFUSED = {
+    # a case: (the line, the error code, the id the answer carries)
+    "not JSON": ("hello", PARSE_ERROR, None),
+    "params not an object": (CALL.replace("ID", "7").replace("PARAMS", '"predict"'), -32600, 7),
+    "an object id": ('{"jsonrpc": "2.0", "id": {"a": 1}, "method": "tools/list"}', -32600, None),
+    "a lone surrogate": (
+        CALL.replace("ID", '"s-1"').replace(
+            "PARAMS", '{"name": "predict", "arguments": {"age": "\\ud800"}}'
+        ),
+        PARSE_ERROR,
+        "s-1",
+    ),
+    "100,000 deep": (
+        CALL.replace("ID", "9").replace(
+            "PARAMS", '{"name": "predict", "arguments": {"age": ' + DEEP + "}}"
+        ),
+        PARSE_ERROR,
+        9,
+    ),
+    "NaN": (
+        CALL.replace("ID", "10").replace(
+            "PARAMS", '{"name": "predict", "arguments": {"age": NaN}}'
+        ),
+        PARSE_ERROR,
+        10,
+    ),
+}
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "test", "version": "1"},
+    },
+}
+
+
+def test_every_line_gets_an_answer_and_a_log_line():
+    """Raw lines on the server's stdin, as a broken or hostile agent host would write them:
+    each is answered with a JSON-RPC error (with its id when it has a readable one) and logged
+    on stderr; then the server still serves a real `initialize`, even with no service behind."""
+    lines = [line for line, _, _ in LINES_REFUSED.values()] + [json.dumps(INITIALIZE)]
+    server = subprocess.run(
+        [sys.executable, "-m", "clients.mcp.server"],
+        input="\n".join(lines) + "\n",
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "SERVICE_URL": NOTHING_THERE},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    answers = [json.loads(line) for line in server.stdout.splitlines()]
+    assert len(answers) == len(lines), server.stderr
+    for case, answer in zip(LINES_REFUSED, answers, strict=False):
+        _, code, request_id = LINES_REFUSED[case]
+        assert (answer["error"]["code"], answer["id"]) == (code, request_id), case
+    assert answers[-1]["id"] == 1
+    assert answers[-1]["result"]["serverInfo"]["name"] == "diabetes-progression"
+    assert server.stderr.count("refused a") == len(LINES_REFUSED)
+    assert "Traceback" not in server.stderr
 
 
 def test_make_run_mcp_serves_the_tools_on_stdio(service_url, patient):

@@ -2,8 +2,8 @@
 
 Each service runs with several worker processes on a database of its own, created by the workers
 as they start; then many threads create predictions at once. With SQLite this is where
-"database is locked" would show: WAL, the busy timeout and write transactions that take the lock
-at BEGIN must make every writer wait its turn instead.
+"database is locked" would show: WAL, write transactions that take the lock at BEGIN and the
+store's retry of a busy lock must make every writer wait its turn instead.
 """
 
 from collections import Counter

@@ -3,6 +3,7 @@
 import math
 import socket
 import sqlite3
+import threading
 from datetime import UTC
 
 import pytest
@@ -171,10 +172,33 @@ def test_sqlite_database_runs_in_wal_mode(tmp_path):
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
-def test_sqlite_connection_waits_for_a_busy_database(tmp_path):
-    engine = open_database(f"sqlite:///{tmp_path / 'predictions.db'}")
+def test_sqlite_writer_waits_for_the_lock_in_python_not_in_sqlite(tmp_path, features):
+    """No busy handler (it blocks inside C, where gevent cannot switch): the store's own retry
+    waits, with `time.sleep`, until the other writer lets go."""
+    path = tmp_path / "predictions.db"
+    migrate(f"sqlite:///{path}")
+    engine = open_database(f"sqlite:///{path}")
     with engine.connect() as connection:
-        assert connection.execute(text("PRAGMA busy_timeout")).scalar_one() >= 1000
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar_one() == 0
+    other_writer = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other_writer.execute("BEGIN IMMEDIATE")
+    threading.Timer(0.5, other_writer.commit).start()
+    with PredictionStore(engine) as store:
+        assert store.add(features, 150.0, "1.0.0").id >= 1
+    other_writer.close()
+    engine.dispose()
+
+
+def test_sqlite_writer_gives_up_within_the_deadline(tmp_path, features):
+    path = tmp_path / "predictions.db"
+    migrate(f"sqlite:///{path}")
+    engine = open_database(f"sqlite:///{path}", timeout_seconds=0.5)
+    other_writer = sqlite3.connect(path, isolation_level=None)
+    other_writer.execute("BEGIN IMMEDIATE")
+    with pytest.raises(StoreUnavailable), PredictionStore(engine) as store:
+        store.add(features, 150.0, "1.0.0")
+    other_writer.rollback()
+    other_writer.close()
     engine.dispose()
 
 

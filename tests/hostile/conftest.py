@@ -22,11 +22,19 @@ class Scale:
     store_requests: int  # concurrent mixed store requests
     store_threads: int
     amplifiers: int  # clients sending big invalid bodies at once
+    writers: int  # concurrent SQLite writers while /health is probed
+    writer_seconds: float
 
 
 SCALES = {
     "short": Scale(
-        stalled_clients=24, probe_requests=20, store_requests=300, store_threads=100, amplifiers=2
+        stalled_clients=24,
+        probe_requests=20,
+        store_requests=300,
+        store_threads=100,
+        amplifiers=2,
+        writers=16,
+        writer_seconds=3,
     ),
     "full": Scale(
         stalled_clients=100,
@@ -34,6 +42,8 @@ SCALES = {
         store_requests=500,
         store_threads=500,
         amplifiers=8,
+        writers=50,
+        writer_seconds=20,
     ),
 }
 

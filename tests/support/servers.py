@@ -1,5 +1,7 @@
 """Servers started as a user starts them: the service's launcher, on a free port."""
 
+import importlib
+import os
 import shutil
 import sys
 import tempfile
@@ -14,6 +16,17 @@ def launcher_command(service: str, port: int, workers: int) -> list[str]:
     """What `make run-<service>` runs, on another port."""
     launcher = [sys.executable, "-m", f"{service}_service.server"]
     return [*launcher, "--port", str(port), "--workers", str(workers)]
+
+
+def live_server_class() -> type:
+    """What starts the live servers: `LiveServer` (`make run-*`), or the class that the
+    environment variable LIVE_SERVER names as `module:Class`, with the same interface, to run
+    every live test against the services served another way (`make test-ray`: Ray Serve)."""
+    name = os.environ.get("LIVE_SERVER")
+    if not name:
+        return LiveServer
+    module, _, attribute = name.partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 class LiveServer(ManagedProcess):

@@ -5,9 +5,11 @@ named tensors: name, shape, datatype, row-major data. These models are what its 
 answers look like on the wire; `codec.py` turns them into patients and back.
 """
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from shared.core.errors import ServiceError
 
@@ -29,6 +31,22 @@ class V2Error(ServiceError):
 
     def body(self) -> dict[str, str]:
         return {"error": self.detail}
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _unicode_text(value: str) -> str:
+    """Refuse a lone surrogate (`"\\ud800"`): Python's json lets it through, but it is not
+    Unicode text, so an answer that echoes it (the request's `id`, an error naming an input)
+    cannot be encoded as UTF-8. Paired surrogates were joined by the parser: any left are lone."""
+    if _SURROGATE.search(value):
+        raise PydanticCustomError("string_unicode", "Input should be text without lone surrogates")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_unicode_text)]
+"""A string of the request that an answer may echo: Unicode text, or a 400."""
 
 
 def _without_null_defaults(schema: dict[str, Any]) -> None:
@@ -65,7 +83,7 @@ class Parameters(OptionalFields):
 class RequestInput(OptionalFields):
     """One input tensor: `data` is row-major, flat or nested as the shape, or raw bytes."""
 
-    name: str
+    name: Text
     shape: list[Annotated[int, Field(ge=0)]]
     datatype: Datatype
     parameters: Parameters | None = None
@@ -73,12 +91,12 @@ class RequestInput(OptionalFields):
 
 
 class RequestOutput(OptionalFields):
-    name: str
+    name: Text
     parameters: Parameters | None = None
 
 
 class InferenceRequest(OptionalFields):
-    id: str | None = None
+    id: Text | None = None
     parameters: Parameters | None = None
     inputs: list[RequestInput] = Field(min_length=1)
     outputs: list[RequestOutput] | None = None

@@ -107,7 +107,7 @@ async function predict(event) {
   event.preventDefault();
   show("waiting", false);
   try {
-    const response = await fetch("/predictions", {
+    const response = await fetch("predictions", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: bodyFromForm(),
@@ -126,7 +126,7 @@ async function predict(event) {
 
 /** Each field's description and training range, from the model card (GET /model). */
 async function describeFeatures() {
-  const response = await fetch("/model");
+  const response = await fetch("model");
   if (!response.ok) return;
   card = await response.json();
   for (const feature of card.features) {
@@ -157,7 +157,7 @@ function rowOf(item) {
 
 /** The newest stored predictions. A service without GET /predictions (404) hides the panel. */
 async function loadRecent() {
-  const response = await fetch("/predictions?limit=5");
+  const response = await fetch("predictions?limit=5");
   if (!response.ok) {
     show("recent", false);
     return;

@@ -1,0 +1,1 @@
+"""Both services on a Ray Serve cluster (docs/deployment.md, "Ray Serve")."""
