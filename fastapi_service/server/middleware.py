@@ -77,7 +77,7 @@ class RequestContextMiddleware:
             return
         started = time.perf_counter()
         request_id = request_id_from(Headers(scope=scope).get(REQUEST_ID_HEADER))
-        # One id for the request, should the server answer it itself (see server.py).
+        # One id for the request, should the server answer it itself (see deadline.py).
         request_id = scope.setdefault("state", {}).setdefault(REQUEST_ID_STATE, request_id)
         status = 500  # what the client gets if the app fails before it answers
         counted = False
@@ -103,7 +103,7 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_request_id)
         finally:
-            if not counted:  # the app failed, or the server answered for it (server.py)
+            if not counted:  # the app failed, or the server answered for it (deadline.py)
                 count()
 
 
