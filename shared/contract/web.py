@@ -50,7 +50,7 @@ CORS_SAFELISTED_HEADERS = ["Accept", "Accept-Language", "Content-Language", "Con
 # data: URIs, and the UI sets some styles inline.
 PAGE_SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
-    "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; "
+    "style-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'",
     "X-Frame-Options": "DENY",
     "X-Content-Type-Options": "nosniff",

@@ -103,7 +103,7 @@ def phone_tab(browser) -> Iterator[WatchedPage]:
 def open_playground(tab: WatchedPage, base_url: str):
     page = tab.page
     page.goto(base_url + "/")
-    page.wait_for_function("document.querySelector('label small').textContent !== ''")
+    page.wait_for_selector("label small:not(:empty)")  # a selector: the page's CSP forbids eval
     return page
 
 
