@@ -135,16 +135,15 @@ class DockerEngine:
             )
             shutil.rmtree(rootfs / "var/cache/apt/archives", ignore_errors=True)
             tar = ["tar", "-C", str(rootfs), "-c", "."]
-            archive = subprocess.Popen(tar, stdout=subprocess.PIPE)
-            subprocess.run(
-                [
-                    *(self.client, "-H", self.host, "import"),
-                    *("--change", f"LABEL {STANDIN_LABEL}"),
-                    *("--change", 'CMD ["python3"]'),
-                    *("-", BASE_IMAGE),
-                ],
-                stdin=archive.stdout,
-                check=True,
-                capture_output=True,
-            )
-            archive.wait()
+            with subprocess.Popen(tar, stdout=subprocess.PIPE) as archive:  # closes its pipe
+                subprocess.run(
+                    [
+                        *(self.client, "-H", self.host, "import"),
+                        *("--change", f"LABEL {STANDIN_LABEL}"),
+                        *("--change", 'CMD ["python3"]'),
+                        *("-", BASE_IMAGE),
+                    ],
+                    stdin=archive.stdout,
+                    check=True,
+                    capture_output=True,
+                )
