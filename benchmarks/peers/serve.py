@@ -5,29 +5,25 @@
     .venv-peers/kserve/bin/python -m benchmarks.peers.serve kserve --port 9001
 
 Each peer runs in a virtual environment of its own (MLServer pins its own FastAPI, KServe another
-one), so this file imports nothing of the project: only the standard library and the peer's
-packages. The model is the same `models/diabetes.joblib` (MODEL_PATH), served under the same
-name, so the same V2 request (benchmarks/payloads.py) reaches every server at the same path.
+one), so this file imports nothing of the project but `tests/support/processes.py`, which needs
+only the standard library: the rest is the standard library and the peer's packages. The model is
+the same `models/diabetes.joblib` (MODEL_PATH), served under the same name, so the same V2 request
+(benchmarks/payloads.py) reaches every server at the same path.
 """
 
 import argparse
 import json
 import os
-import socket
 import sys
 import tempfile
 from pathlib import Path
+
+from tests.support.processes import free_port
 
 MODEL_NAME = "diabetes-progression"  # as shared.core.train.MODEL_NAME
 MODEL_VERSION = "1.0.0"
 # MLServer's adaptive batching, as its documentation's example: up to 32 requests, 2 ms at most.
 ADAPTIVE_BATCHING = {"max_batch_size": 32, "max_batch_time": 0.002}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def model_path() -> Path:
