@@ -9,7 +9,12 @@ already gives a head `keepalive` seconds to arrive:
 
 - the body is read here, whole, within `REQUEST_TIMEOUT_SECONDS` (else 408), and at most
   MAX_BODY_BYTES of it (else 413): the app then reads it from memory, never from a slow socket;
-- a chunked body gunicorn cannot parse is a 400 here, before the app reads it;
+- a chunked body gunicorn cannot parse is a 400 here, before the app reads it, and so is a chunk
+  size no 64-bit length can hold (gunicorn would wait for that many bytes);
+- `Expect: 100-continue` is answered `100 Continue` before the body is read (gunicorn sends its
+  100 when the app starts, after that read), and not at all before a 413;
+- a request line the service does not serve is refused and an upgrade offer declined, as the
+  FastAPI twin does (shared/contract/server_errors.py decides which, for both servers);
 - the errors gunicorn answers itself are the contract's JSON with an X-Request-ID, an access line
   and a count in `/metrics`, like the app's own.
 """
@@ -21,7 +26,13 @@ from functools import cache
 from typing import Any
 
 import gevent
-from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine, ParseException
+from gunicorn.http.body import Body, ChunkedReader
+from gunicorn.http.errors import (
+    InvalidChunkSize,
+    LimitRequestHeaders,
+    LimitRequestLine,
+    ParseException,
+)
 from gunicorn.workers.ggevent import GeventWorker
 
 from shared.contract.errors import (
@@ -32,7 +43,12 @@ from shared.contract.errors import (
     RequestTimeout,
     URITooLong,
 )
-from shared.contract.server_errors import record_server_error, request_id_in, server_error_answer
+from shared.contract.server_errors import (
+    record_server_error,
+    refused_request_line,
+    request_id_in,
+    server_error_answer,
+)
 from shared.core.errors import ServiceError
 from shared.core.settings import Settings
 
@@ -43,6 +59,8 @@ CLIENT_ERRORS: tuple[tuple[type[Exception], type[ServiceError]], ...] = (
     (ParseException, MalformedRequest),
 )
 READ_SIZE = 64 * 1024
+MAX_CHUNK_SIZE = 2**64 - 1  # the largest uvicorn's parser (llhttp) reads; larger is a 400 there
+CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
 
 @cache
@@ -57,6 +75,28 @@ class BodyTooLarge(Exception):
 
 class BodyCutShort(Exception):
     """The connection ended before the Content-Length the request announced had arrived."""
+
+
+class BoundedChunkedReader(ChunkedReader):
+    """gunicorn's chunked reader, refusing at once a chunk size beyond MAX_CHUNK_SIZE."""
+
+    def parse_chunk_size(self, unreader: Any, data: bytes | None = None) -> tuple[int, Any]:
+        size, rest = super().parse_chunk_size(unreader, data)
+        if size > MAX_CHUNK_SIZE:
+            raise InvalidChunkSize(b"%x" % size)
+        return size, rest
+
+
+def serve_as_plain_http(req: Any) -> None:
+    """Decline an upgrade offer (`Upgrade: h2c`, `websocket`): the request is served as if it had
+    not made one (Werkzeug would refuse a WebSocket offer to a plain route with a 400). An
+    absolute-form target without a path (`http://host`) has the path `/` (RFC 9112 3.2.2), not a
+    redirect to it. An HTTP/1.0 connection closes after its answer, as uvicorn closes it."""
+    req.headers = [(name, value) for name, value in req.headers if name != "UPGRADE"]
+    if "://" in req.uri and not req.path:
+        req.path = "/"
+    if req.version < (1, 1):
+        req.must_close = True
 
 
 def read_body(request: Any, limit: int, declared: int | None) -> bytes:
@@ -77,9 +117,20 @@ class RequestDeadlineWorker(GeventWorker):
     def handle_request(self, listener_name: Any, req: Any, sock: Any, addr: Any) -> Any:
         started = time.perf_counter()
         settings = server_settings()
+        version = ".".join(map(str, req.version))
+        refusal = refused_request_line(req.method, req.uri, version, req.headers)
+        if refusal is not None:
+            self.answer_and_close(sock, refusal, req, started)
+        serve_as_plain_http(req)
+        if isinstance(req.body.reader, ChunkedReader):  # nothing read from it yet
+            req.body = Body(BoundedChunkedReader(req, req.unreader))
         declared = getattr(req.body.reader, "length", None)  # None when chunked
+        # gunicorn notes `Expect: 100-continue` (HTTP/1.1 only) and would answer it later.
+        expects_continue, req._expected_100_continue = req._expected_100_continue, False
         # A declared length over the limit is left to the app, which answers 413 unread.
         if declared is None or declared <= settings.max_body_bytes:
+            if expects_continue and declared != 0:
+                sock.sendall(CONTINUE)  # the client may send the body now
             try:
                 with gevent.Timeout(settings.request_timeout_seconds):
                     req.body = io.BytesIO(read_body(req, settings.max_body_bytes, declared))
