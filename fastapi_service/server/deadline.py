@@ -175,7 +175,7 @@ class DeadlineHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         method = self.scope["method"] = self.parser.get_method().decode("ascii")
-        headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in self.headers]
+        headers = [(name.decode("latin-1"), v.decode("latin-1")) for name, v in self.headers]
         target = self.url.decode("latin-1")
         refusal = refused_request_line(method, target, self.parser.get_http_version(), headers)
         if refusal is not None:

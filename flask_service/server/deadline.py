@@ -99,6 +99,15 @@ def serve_as_plain_http(req: Any) -> None:
         req.must_close = True
 
 
+def answer_expectation(sock: Any, req: Any, reads_body: bool) -> None:
+    """`Expect: 100-continue`: `100 Continue` now, when the body is about to be read, and never
+    before a 413. gunicorn notes the expectation (HTTP/1.1 only) and would answer it when the app
+    starts: after the body was read here, too late for a client that waits for it."""
+    if req._expected_100_continue and reads_body:
+        sock.sendall(CONTINUE)
+    req._expected_100_continue = False  # answered here, or not to be answered
+
+
 def read_body(request: Any, limit: int, declared: int | None) -> bytes:
     """The whole body, refused once it grows past `limit` (a chunked body says no length), or
     when the client stops sending before the length it declared."""
@@ -125,12 +134,10 @@ class RequestDeadlineWorker(GeventWorker):
         if isinstance(req.body.reader, ChunkedReader):  # nothing read from it yet
             req.body = Body(BoundedChunkedReader(req, req.unreader))
         declared = getattr(req.body.reader, "length", None)  # None when chunked
-        # gunicorn notes `Expect: 100-continue` (HTTP/1.1 only) and would answer it later.
-        expects_continue, req._expected_100_continue = req._expected_100_continue, False
+        within_limit = declared is None or declared <= settings.max_body_bytes
+        answer_expectation(sock, req, reads_body=within_limit and declared != 0)
         # A declared length over the limit is left to the app, which answers 413 unread.
         if declared is None or declared <= settings.max_body_bytes:
-            if expects_continue and declared != 0:
-                sock.sendall(CONTINUE)  # the client may send the body now
             try:
                 with gevent.Timeout(settings.request_timeout_seconds):
                     req.body = io.BytesIO(read_body(req, settings.max_body_bytes, declared))

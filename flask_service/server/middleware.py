@@ -55,14 +55,22 @@ def start_request() -> None:
     # No route has a trailing slash, and the static files would serve `index.html/` as `index.html`.
     if request.path != "/" and request.path.endswith("/"):
         raise NotFound()
-    # A `Range` header is ignored (RFC 9110 14.2 allows it): every answer is whole, 200, as in
-    # the FastAPI twin. Werkzeug's static files read it from the environ when they answer.
-    request.environ.pop("HTTP_RANGE", None)
+    ignore_range()
     check_chunked_body_size()
 
 
+def ignore_range() -> None:
+    """A `Range` header is ignored (RFC 9110 14.2 allows it): every answer is whole, 200, as in
+    the FastAPI twin. Werkzeug's static files read it from the environ when they answer."""
+    request.environ.pop("HTTP_RANGE", None)
+
+
+def offer_no_ranges(response: Response) -> Response:
+    response.headers.pop("Accept-Ranges", None)  # Werkzeug's static files offer them
+    return response
+
+
 def finish_request(response: Response) -> Response:
-    response.headers.pop("Accept-Ranges", None)  # Werkzeug's static files offer ranges
     response.headers[REQUEST_ID_HEADER] = g.request_id
     log_access(g.request_id, request.method, request.path, response.status_code, g.started)
     record_metrics(response.status_code, g.started)
@@ -76,5 +84,6 @@ def install_middleware(app: Flask, settings: Settings) -> None:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.before_request(start_request)
     app.after_request(finish_request)
+    app.after_request(offer_no_ranges)
     if settings.cors_origins:
         install_cors(app, settings.cors_origins)  # after the hooks: a preflight gets its id
