@@ -101,6 +101,8 @@ class DeadlineHttpToolsProtocol(HttpToolsProtocol):
     """One instance per connection, as uvicorn's own."""
 
     refusal: ServiceError | None = None  # why the server refused the request, if it did
+    refusal_pending = False  # to be written once the requests before it are answered
+    running_cycle: Any = None  # the request the app is answering
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -209,9 +211,37 @@ class DeadlineHttpToolsProtocol(HttpToolsProtocol):
         self.parser = UpgradeDecliningParser(self)
         self.parser.feed_data(b"\r\n".join(head) + b"\r\n\r\n" + rest)
 
+    def _start_asgi_task(self, cycle: Any, app: Any) -> None:
+        self.running_cycle = cycle  # uvicorn keeps only the newest request's, in self.cycle
+        super()._start_asgi_task(cycle, app)
+
     def send_400_response(self, msg: str) -> None:
         self.disarm_deadline()
-        self.answer_and_close(self.refusal or MalformedRequest())
+        if self.transport.is_closing() or self.refusal_pending:
+            return
+        refusal = self.refusal or MalformedRequest()
+        if self.pipeline and self.pipeline[0][0] is self.cycle and self.cycle.more_body:
+            self.pipeline.popleft()  # queued, and its own body is at fault: it never runs
+            self.cycle = self.pipeline[0][0] if self.pipeline else self.running_cycle
+        earlier = self.pipeline[0][0] if self.pipeline else self.running_cycle
+        if earlier is None or earlier.response_complete or earlier.more_body:
+            self.answer_and_close(refusal)  # nothing unanswered before it, or its body at fault
+        else:
+            self.refuse_after(earlier, refusal)
+
+    def refuse_after(self, earlier: Any, refusal: ServiceError) -> None:
+        """A pipelined request could not be read, behind requests that were: those are answered
+        first, in order, and the refusal after the last of them. (Answered at once, it would
+        replace the answer to a request the app is running: a stored prediction answered 400.)"""
+        self.refusal_pending = True
+        answered = earlier.on_response
+
+        def then_refuse() -> None:
+            answered()
+            if not self.transport.is_closing():
+                self.answer_and_close(refusal)
+
+        earlier.on_response = then_refuse
 
     def answer_and_close(self, error: ServiceError) -> None:
         """Answer for the server and close. If the app already holds the request (its head had

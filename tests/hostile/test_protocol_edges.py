@@ -174,6 +174,31 @@ def test_a_request_the_service_does_not_serve_is_refused_alike(service, hostile_
     assert_still_serving(server.base_url)
 
 
+@pytest.mark.parametrize("case", ["a made-up method", "HTTP/1.2", "a chunk size past 64 bits"])
+def test_a_refused_request_behind_a_pipelined_one_is_refused_after_its_answer(
+    service, hostile_server, case
+):
+    """The request before it is answered first, as sent: the refusal does not replace it."""
+    server = hostile_server(service)
+    first, refused, closed = answers(server.base_url, get("/health") + REFUSED[case][0], 3)
+    assert first.status == 200
+    assert first.json() == {"status": "ok"}
+    assert_contract_error(refused, REFUSED[case][1])
+    assert closed.status == 0
+
+
+def test_a_stored_prediction_is_acknowledged_though_garbage_follows_it(service, hostile_server):
+    """uvicorn answered the garbage in place of the write it had already run: a 400 for a
+    prediction that was stored."""
+    server = hostile_server(service)
+    store = post_predict().replace(b"POST /predict ", b"POST /predictions ")
+    stored, refused = answers(server.base_url, store + b"GARBAGE\r\n\r\n", 2)
+    assert stored.status == 201
+    assert_contract_error(refused, 400)
+    location = stored.headers["location"]
+    assert requests.get(server.base_url + location, timeout=HANG_GUARD_SECONDS).status_code == 200
+
+
 def test_refusals_are_counted(service, hostile_server):
     """Each refusal is in `/metrics` (and, written by the same call, in the access log)."""
     server = hostile_server(service)
