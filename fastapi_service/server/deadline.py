@@ -61,6 +61,8 @@ def find_metrics(app: Any) -> ServiceMetrics | None:
 def with_path(url: bytes) -> bytes:
     """An absolute-form target without a path (`http://host` or `http://host?q`) has the path
     `/` (RFC 9112 3.2.2); httptools gives it none, which uvicorn cannot route."""
+    if url.startswith(b"/"):
+        return url  # origin-form, nearly every request
     parsed = httptools.parse_url(url)
     if parsed.schema is None or parsed.path is not None:
         return url
@@ -177,9 +179,10 @@ class DeadlineHttpToolsProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         method = self.scope["method"] = self.parser.get_method().decode("ascii")
-        headers = [(name.decode("latin-1"), v.decode("latin-1")) for name, v in self.headers]
         target = self.url.decode("latin-1")
-        refusal = refused_request_line(method, target, self.parser.get_http_version(), headers)
+        transfer_encoded = any(name == b"transfer-encoding" for name, _ in self.headers)
+        version = self.parser.get_http_version()
+        refusal = refused_request_line(method, target, version, transfer_encoded)
         if refusal is not None:
             self.refuse(refusal)
         self.url = with_path(self.url)

@@ -127,7 +127,8 @@ class RequestDeadlineWorker(GeventWorker):
         started = time.perf_counter()
         settings = server_settings()
         version = ".".join(map(str, req.version))
-        refusal = refused_request_line(req.method, req.uri, version, req.headers)
+        transfer_encoded = any(name == "TRANSFER-ENCODING" for name, _ in req.headers)
+        refusal = refused_request_line(req.method, req.uri, version, transfer_encoded)
         if refusal is not None:
             self.answer_and_close(sock, refusal, req, started)
         serve_as_plain_http(req)

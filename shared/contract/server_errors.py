@@ -40,11 +40,11 @@ SERVED_HTTP_VERSIONS = frozenset({"1.0", "1.1"})
 
 
 def refused_request_line(
-    method: str, target: str, version: str, headers: Iterable[tuple[str, str]]
+    method: str, target: str, version: str, transfer_encoded: bool
 ) -> ServiceError | None:
     """The refusal, if any, of a request HTTP allows or tolerates but the service does not serve,
     decided once for both servers, which call this before the app runs (README, "Protocol edges,
-    decided alike"). `version` is "1.1"; header names in any case."""
+    decided alike"). `version` is "1.1"; `transfer_encoded`: a Transfer-Encoding header came."""
     if len(f"{method} {target} HTTP/{version}") > MAX_REQUEST_LINE_BYTES:
         return URITooLong()
     if version not in SERVED_HTTP_VERSIONS:  # HTTP/0.9, 1.2, 2.0 as text: not HTTP/1.x
@@ -53,8 +53,7 @@ def refused_request_line(
         return MalformedRequest()
     if target == "*" and method != "OPTIONS":  # asterisk-form is for OPTIONS only (RFC 9112)
         return MalformedRequest()
-    chunked = any(name.lower() == "transfer-encoding" for name, _ in headers)
-    if version == "1.0" and chunked:  # HTTP/1.0 has no chunked framing: faulty (RFC 9112 6.1)
+    if version == "1.0" and transfer_encoded:  # no chunked framing in HTTP/1.0 (RFC 9112 6.1)
         return MalformedRequest()
     return None
 
