@@ -7,6 +7,8 @@ a few kilobytes, not one of a handful of threads, and the others keep being serv
 shows what stalled clients did to a threaded worker). On top of gunicorn's gevent worker, which
 already gives a head `keepalive` seconds to arrive:
 
+- each request first gives the event loop a turn, so keep-alive clients that never pause do
+  not starve new connections;
 - the body is read here, whole, within `REQUEST_TIMEOUT_SECONDS` (else 408), and at most
   MAX_BODY_BYTES of it (else 413): the app then reads it from memory, never from a slow socket;
 - a chunked body gunicorn cannot parse is a 400 here, before the app reads it, and so is a chunk
@@ -61,6 +63,7 @@ CLIENT_ERRORS: tuple[tuple[type[Exception], type[ServiceError]], ...] = (
 READ_SIZE = 64 * 1024
 MAX_CHUNK_SIZE = 2**64 - 1  # the largest uvicorn's parser (llhttp) reads; larger is a 400 there
 CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+TURN_SECONDS = 1e-6  # gevent.sleep(0) may resume this greenlet before the loop looks for I/O
 
 
 @cache
@@ -125,15 +128,13 @@ def read_body(request: Any, limit: int, declared: int | None) -> bytes:
 class RequestDeadlineWorker(GeventWorker):
     def handle_request(self, listener_name: Any, req: Any, sock: Any, addr: Any) -> Any:
         started = time.perf_counter()
+        # A keep-alive client whose next request is always waiting never makes this greenlet
+        # block, so it would never let the others run: a new connection then waited seconds to
+        # be accepted. A sleep of any length above 0 runs the event loop once (accepts, other
+        # clients) before this request goes on.
+        gevent.sleep(TURN_SECONDS)
         settings = server_settings()
-        version = ".".join(map(str, req.version))
-        transfer_encoded = any(name == "TRANSFER-ENCODING" for name, _ in req.headers)
-        refusal = refused_request_line(req.method, req.uri, version, transfer_encoded)
-        if refusal is not None:
-            self.answer_and_close(sock, refusal, req, started)
-        serve_as_plain_http(req)
-        if isinstance(req.body.reader, ChunkedReader):  # nothing read from it yet
-            req.body = Body(BoundedChunkedReader(req, req.unreader))
+        self.refuse_or_serve_plainly(sock, req, started)
         declared = getattr(req.body.reader, "length", None)  # None when chunked
         within_limit = declared is None or declared <= settings.max_body_bytes
         answer_expectation(sock, req, reads_body=within_limit and declared != 0)
@@ -149,6 +150,18 @@ class RequestDeadlineWorker(GeventWorker):
             except BodyCutShort:
                 self.answer_and_close(sock, IncompleteBody(), req, started)
         return super().handle_request(listener_name, req, sock, addr)
+
+    def refuse_or_serve_plainly(self, sock: Any, req: Any, started: float) -> None:
+        """Refuse a request line the service does not serve, as the FastAPI twin does; serve any
+        other as plain HTTP/1.x, its chunk sizes bounded."""
+        version = ".".join(map(str, req.version))
+        transfer_encoded = any(name == "TRANSFER-ENCODING" for name, _ in req.headers)
+        refusal = refused_request_line(req.method, req.uri, version, transfer_encoded)
+        if refusal is not None:
+            self.answer_and_close(sock, refusal, req, started)
+        serve_as_plain_http(req)
+        if isinstance(req.body.reader, ChunkedReader):  # nothing read from it yet
+            req.body = Body(BoundedChunkedReader(req, req.unreader))
 
     def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
         """A request gunicorn could not parse gets the contract's 4xx; a failure of the server
