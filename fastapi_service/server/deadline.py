@@ -14,7 +14,9 @@ nothing else:
   unparsed bytes, and the worker stops reading from that client until the queue drains, as a
   blocking server does without trying.
 - A request uvicorn cannot parse got `400 text/plain "Invalid HTTP request received."`; it gets
-  the contract's JSON, an X-Request-ID, an access line and a count in `/metrics`.
+  the contract's JSON, an X-Request-ID, an access line and a count in `/metrics`. So does a
+  request line the service does not serve (shared/contract/server_errors.py decides which, for
+  both servers), and an upgrade offer is declined: the request is served as plain HTTP/1.1.
 """
 
 import asyncio
@@ -22,14 +24,17 @@ import time
 from functools import cache
 from typing import Any
 
+import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from shared.contract.errors import MalformedRequest, RequestTimeout
+from shared.contract.errors import MalformedRequest, RequestTimeout, URITooLong
 from shared.contract.metrics import ServiceMetrics
 from shared.contract.server_errors import (
+    MAX_REQUEST_LINE_BYTES,
     REQUEST_ID_STATE,
     SERVER_ANSWER,
     record_server_error,
+    refused_request_line,
     request_id_in,
     server_error_answer,
 )
@@ -53,11 +58,57 @@ def find_metrics(app: Any) -> ServiceMetrics | None:
     return getattr(getattr(app, "state", None), "metrics", None)
 
 
+def with_path(url: bytes) -> bytes:
+    """An absolute-form target without a path (`http://host` or `http://host?q`) has the path
+    `/` (RFC 9112 3.2.2); httptools gives it none, which uvicorn cannot route."""
+    if url.startswith(b"/"):
+        return url  # origin-form, nearly every request
+    parsed = httptools.parse_url(url)
+    if parsed.schema is None or parsed.path is not None:
+        return url
+    authority, mark, query = url.partition(b"?")
+    return authority + b"/" + mark + query
+
+
+class UpgradeDecliningParser(httptools.HttpRequestParser):
+    """httptools' parser, declining every upgrade offer (`Upgrade: h2c`, `websocket`), and
+    refusing an HTTP/0.9 request line as soon as it ends.
+
+    Given `Upgrade` and `Connection: upgrade`, httptools ends the request at its head, drops the
+    body, and stops parsing the connection: the rest is "another protocol". The service speaks no
+    other protocol, and HTTP lets a server ignore the offer: this parser hands the bytes after the
+    head back to the protocol, which parses the request again without its `Upgrade` header.
+
+    An HTTP/0.9 request is one line without a version (`GET /health`), and its client waits;
+    httptools waits for headers that never come (a 408, where gunicorn answers 400 at once).
+    """
+
+    def __init__(self, protocol: "DeadlineHttpToolsProtocol") -> None:
+        super().__init__(protocol)
+        self.protocol = protocol
+        self.set_dangerous_leniencies(lenient_data_after_close=True)  # as uvicorn's own parser
+
+    def feed_data(self, data: bytes) -> None:
+        try:
+            super().feed_data(data)
+        except httptools.HttpParserUpgrade as upgrade:
+            self.protocol.parse_again_without_upgrade(bytes(data[upgrade.args[0] :]))
+            return
+        # A line ended inside a request's head and still no version: the request line had none.
+        if data.endswith(b"\n") and self.protocol.in_head() and self.get_http_version() == "0.0":
+            raise httptools.HttpParserError("HTTP/0.9 request")
+
+
 class DeadlineHttpToolsProtocol(HttpToolsProtocol):
     """One instance per connection, as uvicorn's own."""
 
+    refusal: ServiceError | None = None  # why the server refused the request, if it did
+    refusal_pending = False  # to be written once the requests before it are answered
+    running_cycle: Any = None  # the request the app is answering
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.parser = UpgradeDecliningParser(self)
         self.deadline: asyncio.TimerHandle | None = None
         self.request_started = time.perf_counter()
         self.unparsed = bytearray()  # received, not parsed yet: the queue is full
@@ -121,9 +172,79 @@ class DeadlineHttpToolsProtocol(HttpToolsProtocol):
             return
         self.answer_and_close(RequestTimeout())
 
+    def on_url(self, url: bytes) -> None:
+        super().on_url(url)
+        if len(self.url) > MAX_REQUEST_LINE_BYTES:  # refused before it is all buffered
+            self.refuse(URITooLong())
+
+    def on_headers_complete(self) -> None:
+        method = self.scope["method"] = self.parser.get_method().decode("ascii")
+        target = self.url.decode("latin-1")
+        transfer_encoded = any(name == b"transfer-encoding" for name, _ in self.headers)
+        version = self.parser.get_http_version()
+        refusal = refused_request_line(method, target, version, transfer_encoded)
+        if refusal is not None:
+            self.refuse(refusal)
+        self.url = with_path(self.url)
+        super().on_headers_complete()
+
+    def in_head(self) -> bool:
+        """A request has begun and its head is not complete (on_headers_complete sets its
+        method; on_message_begin starts a scope without one)."""
+        return self.scope is not None and "method" not in self.scope
+
+    def refuse(self, refusal: ServiceError) -> None:
+        """Stop parsing: httptools turns the error into a parse error, which uvicorn answers
+        with send_400_response, here with this refusal."""
+        self.refusal = refusal
+        raise refusal
+
+    def _should_upgrade(self) -> bool:
+        """uvicorn asks this when the parser takes a request for an upgrade; yes makes uvicorn
+        leave that request alone (no app, no body), as UpgradeDecliningParser parses it again."""
+        return True
+
+    def parse_again_without_upgrade(self, rest: bytes) -> None:
+        """The request as it arrived, but for its `Upgrade` header, and what followed it, fed to
+        a fresh parser (httptools closes the connection's parser after an upgrade)."""
+        method = self.parser.get_method()
+        version = self.parser.get_http_version().encode("ascii")
+        head = [method + b" " + self.url + b" HTTP/" + version]
+        head += [name + b": " + value for name, value in self.headers if name != b"upgrade"]
+        self.parser = UpgradeDecliningParser(self)
+        self.parser.feed_data(b"\r\n".join(head) + b"\r\n\r\n" + rest)
+
+    def _start_asgi_task(self, cycle: Any, app: Any) -> None:
+        self.running_cycle = cycle  # uvicorn keeps only the newest request's, in self.cycle
+        super()._start_asgi_task(cycle, app)
+
     def send_400_response(self, msg: str) -> None:
         self.disarm_deadline()
-        self.answer_and_close(MalformedRequest())
+        if self.transport.is_closing() or self.refusal_pending:
+            return
+        refusal = self.refusal or MalformedRequest()
+        if self.pipeline and self.pipeline[0][0] is self.cycle and self.cycle.more_body:
+            self.pipeline.popleft()  # queued, and its own body is at fault: it never runs
+            self.cycle = self.pipeline[0][0] if self.pipeline else self.running_cycle
+        earlier = self.pipeline[0][0] if self.pipeline else self.running_cycle
+        if earlier is None or earlier.response_complete or earlier.more_body:
+            self.answer_and_close(refusal)  # nothing unanswered before it, or its body at fault
+        else:
+            self.refuse_after(earlier, refusal)
+
+    def refuse_after(self, earlier: Any, refusal: ServiceError) -> None:
+        """A pipelined request could not be read, behind requests that were: those are answered
+        first, in order, and the refusal after the last of them. (Answered at once, it would
+        replace the answer to a request the app is running: a stored prediction answered 400.)"""
+        self.refusal_pending = True
+        answered = earlier.on_response
+
+        def then_refuse() -> None:
+            answered()
+            if not self.transport.is_closing():
+                self.answer_and_close(refusal)
+
+        earlier.on_response = then_refuse
 
     def answer_and_close(self, error: ServiceError) -> None:
         """Answer for the server and close. If the app already holds the request (its head had

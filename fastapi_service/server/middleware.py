@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fastapi_service.app.errors import error_response
 from fastapi_service.server.cors import ContractCORSMiddleware
-from shared.contract.errors import PayloadTooLarge
+from shared.contract.errors import NotFound, PayloadTooLarge
 from shared.contract.metrics import UNMATCHED_ROUTE
 from shared.contract.server_errors import REQUEST_ID_STATE, SERVER_ANSWER
 from shared.contract.web import (
@@ -108,8 +108,10 @@ class RequestContextMiddleware:
 
 
 class RequestLimitsMiddleware:
-    """Refuse a URL or headers over the limits (414, 431), then a body over the limit (413): at
-    once when Content-Length says so, else while it streams.
+    """Refuse a URL or headers over the limits (414, 431), a path with a trailing slash (404: no
+    route has one, and the static files would serve `index.html/` as `index.html`), then a body
+    over the limit (413): at once when Content-Length says so, else while it streams. A `Range`
+    header is ignored (RFC 9110 14.2 allows it): every answer is whole, 200, in both services.
 
     FastAPI has a `max_body_size` of its own, but it answers in plain text; the contract wants JSON.
     """
@@ -128,6 +130,11 @@ class RequestLimitsMiddleware:
         except ServiceError as error:
             await error_response(error)(scope, receive, send)
             return
+        if scope["path"] != "/" and scope["path"].endswith("/"):
+            await error_response(NotFound())(scope, receive, send)
+            return
+        # In place: the request context outside reads the route the router leaves in `scope`.
+        scope["headers"] = [(name, value) for name, value in scope["headers"] if name != b"range"]
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body_bytes:
             await error_response(PayloadTooLarge())(scope, receive, send)
@@ -143,7 +150,12 @@ class RequestLimitsMiddleware:
                 raise HTTPException(status_code=PayloadTooLarge.status_code)
             return message
 
-        await self.app(scope, receive_with_limit, send)
+        async def send_without_ranges(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                del MutableHeaders(scope=message)["accept-ranges"]  # Starlette's static files
+            await send(message)
+
+        await self.app(scope, receive_with_limit, send_without_ranges)
 
 
 def install_middleware(app: FastAPI, settings: Settings) -> None:

@@ -11,7 +11,12 @@ already gives a head `keepalive` seconds to arrive:
   not starve new connections;
 - the body is read here, whole, within `REQUEST_TIMEOUT_SECONDS` (else 408), and at most
   MAX_BODY_BYTES of it (else 413): the app then reads it from memory, never from a slow socket;
-- a chunked body gunicorn cannot parse is a 400 here, before the app reads it;
+- a chunked body gunicorn cannot parse is a 400 here, before the app reads it, and so is a chunk
+  size no 64-bit length can hold (gunicorn would wait for that many bytes);
+- `Expect: 100-continue` is answered `100 Continue` before the body is read (gunicorn sends its
+  100 when the app starts, after that read), and not at all before a 413;
+- a request line the service does not serve is refused and an upgrade offer declined, as the
+  FastAPI twin does (shared/contract/server_errors.py decides which, for both servers);
 - the errors gunicorn answers itself are the contract's JSON with an X-Request-ID, an access line
   and a count in `/metrics`, like the app's own.
 """
@@ -23,7 +28,13 @@ from functools import cache
 from typing import Any
 
 import gevent
-from gunicorn.http.errors import LimitRequestHeaders, LimitRequestLine, ParseException
+from gunicorn.http.body import Body, ChunkedReader
+from gunicorn.http.errors import (
+    InvalidChunkSize,
+    LimitRequestHeaders,
+    LimitRequestLine,
+    ParseException,
+)
 from gunicorn.workers.ggevent import GeventWorker
 
 from shared.contract.errors import (
@@ -34,7 +45,12 @@ from shared.contract.errors import (
     RequestTimeout,
     URITooLong,
 )
-from shared.contract.server_errors import record_server_error, request_id_in, server_error_answer
+from shared.contract.server_errors import (
+    record_server_error,
+    refused_request_line,
+    request_id_in,
+    server_error_answer,
+)
 from shared.core.errors import ServiceError
 from shared.core.settings import Settings
 
@@ -45,6 +61,8 @@ CLIENT_ERRORS: tuple[tuple[type[Exception], type[ServiceError]], ...] = (
     (ParseException, MalformedRequest),
 )
 READ_SIZE = 64 * 1024
+MAX_CHUNK_SIZE = 2**64 - 1  # the largest uvicorn's parser (llhttp) reads; larger is a 400 there
+CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 TURN_SECONDS = 1e-6  # gevent.sleep(0) may resume this greenlet before the loop looks for I/O
 
 
@@ -60,6 +78,37 @@ class BodyTooLarge(Exception):
 
 class BodyCutShort(Exception):
     """The connection ended before the Content-Length the request announced had arrived."""
+
+
+class BoundedChunkedReader(ChunkedReader):
+    """gunicorn's chunked reader, refusing at once a chunk size beyond MAX_CHUNK_SIZE."""
+
+    def parse_chunk_size(self, unreader: Any, data: bytes | None = None) -> tuple[int, Any]:
+        size, rest = super().parse_chunk_size(unreader, data)
+        if size > MAX_CHUNK_SIZE:
+            raise InvalidChunkSize(b"%x" % size)
+        return size, rest
+
+
+def serve_as_plain_http(req: Any) -> None:
+    """Decline an upgrade offer (`Upgrade: h2c`, `websocket`): the request is served as if it had
+    not made one (Werkzeug would refuse a WebSocket offer to a plain route with a 400). An
+    absolute-form target without a path (`http://host`) has the path `/` (RFC 9112 3.2.2), not a
+    redirect to it. An HTTP/1.0 connection closes after its answer, as uvicorn closes it."""
+    req.headers = [(name, value) for name, value in req.headers if name != "UPGRADE"]
+    if "://" in req.uri and not req.path:
+        req.path = "/"
+    if req.version < (1, 1):
+        req.must_close = True
+
+
+def answer_expectation(sock: Any, req: Any, reads_body: bool) -> None:
+    """`Expect: 100-continue`: `100 Continue` now, when the body is about to be read, and never
+    before a 413. gunicorn notes the expectation (HTTP/1.1 only) and would answer it when the app
+    starts: after the body was read here, too late for a client that waits for it."""
+    if req._expected_100_continue and reads_body:
+        sock.sendall(CONTINUE)
+    req._expected_100_continue = False  # answered here, or not to be answered
 
 
 def read_body(request: Any, limit: int, declared: int | None) -> bytes:
@@ -85,7 +134,10 @@ class RequestDeadlineWorker(GeventWorker):
         # clients) before this request goes on.
         gevent.sleep(TURN_SECONDS)
         settings = server_settings()
+        self.refuse_or_serve_plainly(sock, req, started)
         declared = getattr(req.body.reader, "length", None)  # None when chunked
+        within_limit = declared is None or declared <= settings.max_body_bytes
+        answer_expectation(sock, req, reads_body=within_limit and declared != 0)
         # A declared length over the limit is left to the app, which answers 413 unread.
         if declared is None or declared <= settings.max_body_bytes:
             try:
@@ -98,6 +150,18 @@ class RequestDeadlineWorker(GeventWorker):
             except BodyCutShort:
                 self.answer_and_close(sock, IncompleteBody(), req, started)
         return super().handle_request(listener_name, req, sock, addr)
+
+    def refuse_or_serve_plainly(self, sock: Any, req: Any, started: float) -> None:
+        """Refuse a request line the service does not serve, as the FastAPI twin does; serve any
+        other as plain HTTP/1.x, its chunk sizes bounded."""
+        version = ".".join(map(str, req.version))
+        transfer_encoded = any(name == "TRANSFER-ENCODING" for name, _ in req.headers)
+        refusal = refused_request_line(req.method, req.uri, version, transfer_encoded)
+        if refusal is not None:
+            self.answer_and_close(sock, refusal, req, started)
+        serve_as_plain_http(req)
+        if isinstance(req.body.reader, ChunkedReader):  # nothing read from it yet
+            req.body = Body(BoundedChunkedReader(req, req.unreader))
 
     def handle_error(self, req: Any, client: Any, addr: Any, exc: BaseException) -> None:
         """A request gunicorn could not parse gets the contract's 4xx; a failure of the server

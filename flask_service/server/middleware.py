@@ -7,7 +7,7 @@ import time
 from flask import Flask, Response, current_app, g, request
 
 from flask_service.server.cors import install_cors
-from shared.contract.errors import PayloadTooLarge
+from shared.contract.errors import NotFound, PayloadTooLarge
 from shared.contract.metrics import UNMATCHED_ROUTE
 from shared.contract.web import REQUEST_ID_HEADER, check_request_head, log_access, request_id_from
 from shared.core.settings import Settings
@@ -52,7 +52,22 @@ def start_request() -> None:
     g.started = time.perf_counter()
     g.request_id = request_id_from(request.headers.get(REQUEST_ID_HEADER))
     check_request_head(len(request.path) + len(request.query_string), request.headers.items())
+    # No route has a trailing slash, and the static files would serve `index.html/` as `index.html`.
+    if request.path != "/" and request.path.endswith("/"):
+        raise NotFound()
+    ignore_range()
     check_chunked_body_size()
+
+
+def ignore_range() -> None:
+    """A `Range` header is ignored (RFC 9110 14.2 allows it): every answer is whole, 200, as in
+    the FastAPI twin. Werkzeug's static files read it from the environ when they answer."""
+    request.environ.pop("HTTP_RANGE", None)
+
+
+def offer_no_ranges(response: Response) -> Response:
+    response.headers.pop("Accept-Ranges", None)  # Werkzeug's static files offer them
+    return response
 
 
 def finish_request(response: Response) -> Response:
@@ -69,5 +84,6 @@ def install_middleware(app: Flask, settings: Settings) -> None:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.before_request(start_request)
     app.after_request(finish_request)
+    app.after_request(offer_no_ranges)
     if settings.cors_origins:
         install_cors(app, settings.cors_origins)  # after the hooks: a preflight gets its id

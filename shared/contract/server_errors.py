@@ -11,8 +11,15 @@ import time
 from collections.abc import Iterable
 from http import HTTPStatus
 
-from shared.contract.metrics import UNMATCHED_ROUTE, ServiceMetrics
-from shared.contract.web import REQUEST_ID_HEADER, dumps, log_access, request_id_from
+from shared.contract.errors import MalformedRequest, URITooLong
+from shared.contract.metrics import KNOWN_METHODS, UNMATCHED_ROUTE, ServiceMetrics
+from shared.contract.web import (
+    MAX_URL_BYTES,
+    REQUEST_ID_HEADER,
+    dumps,
+    log_access,
+    request_id_from,
+)
 from shared.core.errors import ServiceError
 
 SERVER_ANSWER = "server_answer"
@@ -24,6 +31,31 @@ status instead of the one the app tried to send to a client that was gone."""
 REQUEST_ID_STATE = "request_id"
 """The request id the app's middleware chose, in `scope["state"]` (Starlette's `request.state`),
 so that the server's own answer to that request carries the same one."""
+
+
+# gunicorn's limit on the request line (`--limit-request-line`, method, target and version);
+# uvicorn has none, so fastapi_service/server/deadline.py applies the same number.
+MAX_REQUEST_LINE_BYTES = MAX_URL_BYTES
+SERVED_HTTP_VERSIONS = frozenset({"1.0", "1.1"})
+
+
+def refused_request_line(
+    method: str, target: str, version: str, transfer_encoded: bool
+) -> ServiceError | None:
+    """The refusal, if any, of a request HTTP allows or tolerates but the service does not serve,
+    decided once for both servers, which call this before the app runs (README, "Protocol edges,
+    decided alike"). `version` is "1.1"; `transfer_encoded`: a Transfer-Encoding header came."""
+    if len(f"{method} {target} HTTP/{version}") > MAX_REQUEST_LINE_BYTES:
+        return URITooLong()
+    if version not in SERVED_HTTP_VERSIONS:  # HTTP/0.9, 1.2, 2.0 as text: not HTTP/1.x
+        return MalformedRequest()
+    if method not in KNOWN_METHODS:  # CONNECT (no proxy here), TRACE, made-up tokens
+        return MalformedRequest()
+    if target == "*" and method != "OPTIONS":  # asterisk-form is for OPTIONS only (RFC 9112)
+        return MalformedRequest()
+    if version == "1.0" and transfer_encoded:  # no chunked framing in HTTP/1.0 (RFC 9112 6.1)
+        return MalformedRequest()
+    return None
 
 
 def request_id_in(headers: Iterable[tuple[str, str]]) -> str:

@@ -50,6 +50,32 @@ def read_answer(sock: socket.socket) -> RawAnswer:
     return answer
 
 
+class AnswerReader:
+    """The answers on one connection, one after another: pipelined answers, or a `100 Continue`
+    and then the final answer. `next()` gives status 0 once the server has closed."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.buffer = b""
+
+    def next(self) -> RawAnswer:
+        while b"\r\n\r\n" not in self.buffer:
+            if not self.receive():
+                return RawAnswer(0)
+        head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
+        answer = parse_head(head)
+        length = int(answer.headers.get("content-length", "0"))
+        while len(self.buffer) < length and self.receive():
+            pass
+        answer.body, self.buffer = self.buffer[:length], self.buffer[length:]
+        return answer
+
+    def receive(self) -> bool:
+        chunk = self.sock.recv(65536)
+        self.buffer += chunk
+        return bool(chunk)
+
+
 def parse_head(data: bytes) -> RawAnswer:
     head, _, body = data.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
