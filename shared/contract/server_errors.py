@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from http import HTTPStatus
 
 from shared.contract.errors import MalformedRequest, URITooLong
-from shared.contract.metrics import KNOWN_METHODS, UNMATCHED_ROUTE, ServiceMetrics
+from shared.contract.metrics import UNMATCHED_ROUTE, ServiceMetrics
 from shared.contract.web import (
     MAX_URL_BYTES,
     REQUEST_ID_HEADER,
@@ -37,6 +37,16 @@ so that the server's own answer to that request carries the same one."""
 # uvicorn has none, so fastapi_service/server/deadline.py applies the same number.
 MAX_REQUEST_LINE_BYTES = MAX_URL_BYTES
 SERVED_HTTP_VERSIONS = frozenset({"1.0", "1.1"})
+# The registered methods httptools, uvicorn's parser, can read. Any other token never reaches
+# FastAPI's app (uvicorn answers 400), so Flask refuses it too; a method read but not served
+# (TRACE, PROPFIND) is the app's 405, as on any route. CONNECT is left out: its target is a
+# host:port for a proxy, and this is no proxy.
+READABLE_METHOD_NAMES = (
+    "DELETE GET HEAD POST PUT OPTIONS TRACE PATCH COPY LOCK MKCOL MOVE PROPFIND PROPPATCH SEARCH "
+    "UNLOCK BIND REBIND UNBIND ACL REPORT MKACTIVITY CHECKOUT MERGE M-SEARCH NOTIFY SUBSCRIBE "
+    "UNSUBSCRIBE PURGE MKCALENDAR LINK UNLINK SOURCE QUERY"
+)
+READABLE_METHODS = frozenset(READABLE_METHOD_NAMES.split())
 
 
 def refused_request_line(
@@ -49,7 +59,7 @@ def refused_request_line(
         return URITooLong()
     if version not in SERVED_HTTP_VERSIONS:  # HTTP/0.9, 1.2, 2.0 as text: not HTTP/1.x
         return MalformedRequest()
-    if method not in KNOWN_METHODS:  # CONNECT (no proxy here), TRACE, made-up tokens
+    if method not in READABLE_METHODS:  # CONNECT, made-up tokens
         return MalformedRequest()
     if target == "*" and method != "OPTIONS":  # asterisk-form is for OPTIONS only (RFC 9112)
         return MalformedRequest()

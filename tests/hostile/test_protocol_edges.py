@@ -150,8 +150,8 @@ REFUSED = {
     ),
     "GET *": (get("*"), 400),
     "CONNECT": (b"CONNECT evil.example:443 HTTP/1.1\r\nHost: evil.example:443\r\n\r\n", 400),
-    "TRACE": (b"TRACE /health HTTP/1.1\r\nHost: localhost\r\n\r\n", 400),
-    "a WebDAV method": (b"PROPFIND /health HTTP/1.1\r\nHost: localhost\r\n\r\n", 400),
+    "TRACE": (b"TRACE /health HTTP/1.1\r\nHost: localhost\r\n\r\n", 405),
+    "a WebDAV method": (b"PROPFIND /health HTTP/1.1\r\nHost: localhost\r\n\r\n", 405),
     "a made-up method": (b"FOO /health HTTP/1.1\r\nHost: localhost\r\n\r\n", 400),
     "a URL over 64 KiB": (get("/health?q=" + "a" * 70_000), 414),
     "a request line one byte over the limit": (
