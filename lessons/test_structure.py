@@ -132,11 +132,7 @@ def first_use(term: str, text: str) -> re.Match | None:
 
 def glossary_terms() -> list[tuple[str, int]]:
     entries = (GLOSSARY_ENTRY.match(line) for line in GLOSSARY.read_text().splitlines())
-    return [
-        (entry["term"].split(" (")[0], int(entry["number"]))
-        for entry in entries
-        if entry
-    ]
+    return [(entry["term"].split(" (")[0], int(entry["number"])) for entry in entries if entry]
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda path: path.name)
@@ -158,6 +154,5 @@ def test_a_term_taught_later_is_defined_or_linked_where_first_used(lesson):
         if not (defined or linked):
             words = " ".join(text[max(0, hit.start() - 40) : hit.end() + 20].split())
             unexplained.append(f"{term} (lesson {taught_in:02d}) in '...{words}...'")
-    assert not unexplained, (
-        "define these where first used, or link them: [term](GLOSSARY.md): " + "; ".join(unexplained)
-    )
+    hint = "define these where first used, or link them, [term](GLOSSARY.md): "
+    assert not unexplained, hint + "; ".join(unexplained)
