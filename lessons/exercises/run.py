@@ -87,7 +87,9 @@ def check_exercise(
     checks = []
     for step in steps:
         for description, check in checks_of(load_checker(step)):
-            checks.append((f"[{step}] {description}" if len(steps) > 1 else description, check))
+            checks.append(
+                (f"[{step}] {description}" if lesson in SERVICE_STEPS else description, check)
+            )
     return run_check_list(checks, workspace)
 
 
