@@ -251,3 +251,26 @@ def test_the_students_folder_is_neither_committed_nor_linted(tmp_path: Path) -> 
     linted = subprocess.run([ruff, "check", "."], cwd=tmp_path, capture_output=True, text=True)
     assert linted.returncode == 0, linted.stdout
     assert subprocess.run([ruff, "check", "work"], cwd=tmp_path).returncode != 0  # the file is bad
+
+
+def test_the_suite_never_collects_the_students_tests(tmp_path: Path) -> None:
+    """A finished step 08 leaves test_service.py in work/service/: `make test` (pytest with the
+    project's settings, no paths) must not run it, whatever it holds."""
+    shutil.copy(PROJECT / "pyproject.toml", tmp_path)
+    for folder in ("tests", "lessons"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "test_here.py").write_text("def test_here():\n    pass\n")
+    (tmp_path / "work" / "service").mkdir(parents=True)
+    (tmp_path / "work" / "service" / "test_service.py").write_text(
+        "def test_of_the_student():\n    assert False\n"
+    )
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:xdist", "--collect-only", "-q"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    assert "test_here" in collected.stdout, collected.stdout
+    assert "test_of_the_student" not in collected.stdout, collected.stdout
