@@ -1,12 +1,18 @@
-"""uvicorn's HTTP protocol with a deadline per request and the contract's error answers.
+"""uvicorn's HTTP protocol with a deadline per request, a bound on pipelined requests, and the
+contract's error answers.
 
-The launcher (launcher.py) gives it to uvicorn as its `http` protocol class. Two things change,
+The launcher (launcher.py) gives it to uvicorn as its `http` protocol class. Three things change,
 nothing else:
 
 - A deadline. uvicorn times out only the wait between two requests (keep-alive); a client that
   sends half a head or half a body, or a byte a second, holds its connection for ever. Here a
   request must have arrived whole `REQUEST_TIMEOUT_SECONDS` after its first byte (or after the
   connection opened); otherwise it gets a 408 and the connection closes.
+- A bound on pipelining. HTTP/1.1 lets a client send requests before reading the answers;
+  uvicorn parses all it has received and queues them, so a client that never reads grows the
+  worker without end. Here at most MAX_QUEUED_REQUESTS wait behind the running one; the rest stay
+  unparsed bytes, and the worker stops reading from that client until the queue drains, as a
+  blocking server does without trying.
 - A request uvicorn cannot parse got `400 text/plain "Invalid HTTP request received."`; it gets
   the contract's JSON, an X-Request-ID, an access line and a count in `/metrics`.
 """
@@ -30,6 +36,9 @@ from shared.contract.server_errors import (
 from shared.core.errors import ServiceError
 from shared.core.settings import Settings
 
+MAX_QUEUED_REQUESTS = 8  # pipelined requests parsed ahead of the one running
+PARSE_BYTES = 16 * 1024  # parsed at a time, so one read cannot queue thousands of requests
+
 
 @cache
 def request_timeout_seconds() -> float:
@@ -51,10 +60,35 @@ class DeadlineHttpToolsProtocol(HttpToolsProtocol):
         super().__init__(*args, **kwargs)
         self.deadline: asyncio.TimerHandle | None = None
         self.request_started = time.perf_counter()
+        self.unparsed = bytearray()  # received, not parsed yet: the queue is full
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self.arm_deadline()  # a connection that never sends a byte is a stalled request too
+
+    def data_received(self, data: bytes) -> None:
+        if not self.unparsed and len(data) <= PARSE_BYTES and not self.pipeline:
+            super().data_received(data)  # the usual case: one request, nothing queued
+            return
+        self.unparsed += data
+        self.parse_while_queue_has_room()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # starts the next queued request
+        self.parse_while_queue_has_room()
+
+    def parse_while_queue_has_room(self) -> None:
+        """Parse what was received, a slice at a time, while the queue has room; otherwise stop
+        reading from this client until an answer has gone out."""
+        while self.unparsed and len(self.pipeline) < MAX_QUEUED_REQUESTS:
+            if self.transport.is_closing():
+                self.unparsed.clear()
+                return
+            piece = bytes(self.unparsed[:PARSE_BYTES])
+            del self.unparsed[:PARSE_BYTES]
+            super().data_received(piece)
+        if self.unparsed or len(self.pipeline) >= MAX_QUEUED_REQUESTS:
+            self.flow.pause_reading()
 
     def on_message_begin(self) -> None:
         super().on_message_begin()

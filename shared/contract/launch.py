@@ -1,6 +1,6 @@
 """What both launchers do before their server starts (`python -m fastapi_service.server`,
 `python -m flask_service.server`): read the address and worker count, check that the model can
-be served, and give the workers an empty folder for their metrics."""
+be served, give the workers their own copy of it, and an empty folder for their metrics."""
 
 import argparse
 import os
@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shared.core import preflight
-from shared.core.settings import PROJECT_ROOT
+from shared.core.errors import ModelLoadError
+from shared.core.model import Predictor
+from shared.core.settings import PROJECT_ROOT, Settings
 
 GRACEFUL_SHUTDOWN_SECONDS = 20  # the requests in flight finish; then the workers are stopped
 
@@ -36,10 +38,36 @@ def parse_options(default_port: int, argv: list[str] | None = None) -> LaunchOpt
 
 
 def prepare_to_serve(service: str, options: LaunchOptions) -> None:
-    """Exit with one line if the model cannot be served; set up the metrics folder."""
+    """Exit with one line if the model cannot be served; set up the workers' folders."""
     if preflight.main() != 0:
         sys.exit(1)
+    serve_a_private_copy(service, options.port)
     prepare_metrics_dir(service, options.port)
+
+
+def serve_a_private_copy(service: str, port: int) -> Path:
+    """The workers load a copy of the artifact the preflight verified, not the file an operator
+    may replace while the service runs. A worker restarted later (after a crash) then loads the
+    same model, where it would refuse a replaced file, fail to start, and stop the whole service
+    with it. A new artifact is served by starting the service again."""
+    settings = Settings()
+    folder = serving_copy_dir(service, port)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    copy = folder / settings.model_path.name
+    shutil.copyfile(settings.card_path, copy.with_suffix(".json"))
+    shutil.copyfile(settings.model_path, copy)
+    try:  # the copy is the artifact the preflight pinned, or the start stops here
+        Predictor.load(copy, copy.with_suffix(".json"), os.environ["MODEL_SHA256"])
+    except ModelLoadError as error:
+        sys.exit(f"cannot start: the artifact changed while it was copied ({error})")
+    os.environ["MODEL_PATH"] = str(copy)  # the workers inherit it
+    return copy
+
+
+def serving_copy_dir(service: str, port: int) -> Path:
+    """One folder per service and port, emptied at each start."""
+    return PROJECT_ROOT / "data" / "serving" / f"{service}-{port}"
 
 
 def prepare_metrics_dir(service: str, port: int) -> Path:

@@ -8,6 +8,7 @@ import tempfile
 
 import requests
 
+from shared.contract.launch import serving_copy_dir
 from shared.core.settings import PROJECT_ROOT, Settings
 from tests.support.processes import START_TIMEOUT_SECONDS, ManagedProcess, free_port
 
@@ -63,3 +64,4 @@ class LiveServer(ManagedProcess):
             return super().stop(timeout)
         finally:
             shutil.rmtree(self.metrics_dir, ignore_errors=True)
+            shutil.rmtree(serving_copy_dir(self.service, self.port), ignore_errors=True)
