@@ -274,3 +274,23 @@ def test_the_suite_never_collects_the_students_tests(tmp_path: Path) -> None:
     assert collected.returncode == 0, collected.stdout + collected.stderr
     assert "test_here" in collected.stdout, collected.stdout
     assert "test_of_the_student" not in collected.stdout, collected.stdout
+
+
+@pytest.mark.parametrize("step", ["08", "13", "capstone"])
+def test_the_students_own_tests_run_with_pytest_as_the_readme_says(
+    step: str, model_path: Path, tmp_path: Path
+) -> None:
+    """test_service.py's fixture builds both of the student's twins: run from their folder as
+    exercise 08's README says, the finished tests pass (with the key, from step 13 on)."""
+    work = tmp_path / "service"
+    shutil.copytree(LESSONS / "solutions" / step, work)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:xdist", "-q", "test_service.py"],
+        cwd=work,
+        env={**os.environ, "MODEL_PATH": str(model_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "4 passed" in result.stdout, result.stdout[-500:]

@@ -1,6 +1,7 @@
 """Your service's contract tests: each written once, run against both twins (lesson 08).
 
-Run them from your folder: `cd work/service && ../../.venv/bin/python -m pytest test_service.py`
+Run them from your folder, `cd work/service`, with
+`MODEL_PATH=../../models/diabetes.joblib ../../.venv/bin/python -m pytest test_service.py`
 (`python -m` puts the folder on the import path, so `import fastapi_app` finds your twin).
 `make exercise N=08` runs them too, and against services that break the contract: a test that
 cannot fail proves nothing.
