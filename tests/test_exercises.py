@@ -294,3 +294,12 @@ def test_the_students_own_tests_run_with_pytest_as_the_readme_says(
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "4 passed" in result.stdout, result.stdout[-500:]
+
+
+def test_starting_at_a_later_step_says_the_earlier_ones_are_filled_in(tmp_path: Path) -> None:
+    work = tmp_path / "service"
+    message = run.start_step(run.starter_folder("07"), work, "work/service")
+    assert "steps 03, 04, 05, 06 done" in message, message
+    assert "already has step 05" in run.start_step(run.starter_folder("05"), work, "work/s")
+    missing = next(message for _, message in run.check_exercise("07", folder=work) if message)
+    assert "create_app" in missing, missing

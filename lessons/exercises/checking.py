@@ -53,7 +53,10 @@ def start_step(starter: Path, work: Path, shown: str) -> str:
     started = work / ".steps"  # the steps already added, so a TODO done and deleted stays gone
     if not work.exists():
         message = start_work(starter, work, shown)
-        started.write_text(starter.name + "\n")
+        earlier = SERVICE_STEPS[: SERVICE_STEPS.index(starter.name)]
+        started.write_text("".join(f"{step}\n" for step in (*earlier, starter.name)))
+        if earlier:  # the starter holds the earlier steps solved: say so, they are not theirs
+            message += f" It holds steps {', '.join(earlier)} done, from their solutions."
         return message
     if starter.name in started.read_text().split() if started.exists() else False:
         return f"{shown}/ already has step {starter.name}: edit your files there."
