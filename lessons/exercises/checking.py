@@ -71,7 +71,8 @@ def start_step(starter: Path, work: Path, shown: str) -> str:
             continue
         todos = todo_comments(source.read_text())
         if todos and todos[0] not in target.read_text():
-            banner = f"# --- {starter.name}: what this step adds to this file ({shown}) ---"
+            readme = starter.relative_to(PROJECT_ROOT) / "README.md"
+            banner = f"# --- Step {starter.name} of your service: the TODOs' steps are {readme}'s"
             target.write_text(target.read_text().rstrip("\n") + "\n\n\n" + banner + "\n")
             with target.open("a") as file:
                 file.write("\n".join(todos) + "\n")
