@@ -7,6 +7,8 @@ a few kilobytes, not one of a handful of threads, and the others keep being serv
 shows what stalled clients did to a threaded worker). On top of gunicorn's gevent worker, which
 already gives a head `keepalive` seconds to arrive:
 
+- each request first gives the event loop a turn, so keep-alive clients that never pause do
+  not starve new connections;
 - the body is read here, whole, within `REQUEST_TIMEOUT_SECONDS` (else 408), and at most
   MAX_BODY_BYTES of it (else 413): the app then reads it from memory, never from a slow socket;
 - a chunked body gunicorn cannot parse is a 400 here, before the app reads it;
@@ -43,6 +45,7 @@ CLIENT_ERRORS: tuple[tuple[type[Exception], type[ServiceError]], ...] = (
     (ParseException, MalformedRequest),
 )
 READ_SIZE = 64 * 1024
+TURN_SECONDS = 1e-6  # gevent.sleep(0) may resume this greenlet before the loop looks for I/O
 
 
 @cache
@@ -76,6 +79,11 @@ def read_body(request: Any, limit: int, declared: int | None) -> bytes:
 class RequestDeadlineWorker(GeventWorker):
     def handle_request(self, listener_name: Any, req: Any, sock: Any, addr: Any) -> Any:
         started = time.perf_counter()
+        # A keep-alive client whose next request is always waiting never makes this greenlet
+        # block, so it would never let the others run: a new connection then waited seconds to
+        # be accepted. A sleep of any length above 0 runs the event loop once (accepts, other
+        # clients) before this request goes on.
+        gevent.sleep(TURN_SECONDS)
         settings = server_settings()
         declared = getattr(req.body.reader, "length", None)  # None when chunked
         # A declared length over the limit is left to the app, which answers 413 unread.

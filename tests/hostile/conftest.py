@@ -24,6 +24,7 @@ class Scale:
     amplifiers: int  # clients sending big invalid bodies at once
     writers: int  # concurrent SQLite writers while /health is probed
     writer_seconds: float
+    keep_alive_clients: int  # connections looping requests while new ones are probed
 
 
 SCALES = {
@@ -35,6 +36,7 @@ SCALES = {
         amplifiers=2,
         writers=16,
         writer_seconds=3,
+        keep_alive_clients=40,
     ),
     "full": Scale(
         stalled_clients=100,
@@ -44,6 +46,7 @@ SCALES = {
         amplifiers=8,
         writers=50,
         writer_seconds=20,
+        keep_alive_clients=120,
     ),
 }
 
