@@ -262,19 +262,23 @@ lesson: $(MODEL) $(NEEDS_OF_N) ## run one lesson's blocks against the servers it
 
 # Exercises and the capstone (lessons/exercises/README.md): each checker runs in-process, in
 # seconds; tests/test_exercises.py runs every one on its starter (must fail) and solution (must pass).
-# You do them in work/ (git ignores it, ruff never lints it): `make exercise-start N=06` copies
-# the starter there, `make exercise N=06` checks your copy.
-exercise-start: $(STAMP) ## copy exercise N=06's starter into work/06/, your folder for it
+# You do them in work/ (git ignores it, ruff never lints it). Exercises 03-09, 13 and the capstone
+# are steps of one service, work/service/: `make exercise-start N=06` adds step 06 to it, never
+# overwriting your code, and `make exercise N=06` checks every step up to 06. The others each have
+# a folder of their own, work/NN/. Step 13 needs only `make install`, like lessons 01-10.
+EXERCISE_NEEDS_OF_N = $(if $(filter $(N) 0$(N),$(COURSE_BASICS) 13),,$(DEV))
+
+exercise-start: $(STAMP) ## start exercise N=06 in work/ (03-09 and 13: a step of work/service/)
 	@$(BIN)/python lessons/exercises/run.py $(N) --start
 
-exercise: $(STAMP) $(NEEDS_OF_N) ## check your exercise in work/: N=06 (SOLUTION=1: the solution)
+exercise: $(STAMP) $(EXERCISE_NEEDS_OF_N) ## check your exercise in work/: N=06 (SOLUTION=1: the solution)
 	@$(BIN)/python lessons/exercises/run.py $(N) $(if $(SOLUTION),--solution)
 
-capstone-start: $(STAMP) ## copy the capstone's starter into work/capstone/
-	@$(BIN)/python lessons/capstone/check.py --start
+capstone-start: $(STAMP) ## add the capstone, the last step, to your service in work/service/
+	@$(BIN)/python lessons/exercises/run.py capstone --start
 
-capstone: $(STAMP) ## check your capstone in work/capstone/ (SOLUTION=1: the reference solution)
-	@$(BIN)/python lessons/capstone/check.py $(if $(SOLUTION),--solution)
+capstone: $(STAMP) ## check your service in work/service/, every step (SOLUTION=1: the solution)
+	@$(BIN)/python lessons/exercises/run.py capstone $(if $(SOLUTION),--solution)
 
 # The Mermaid diagrams' checker (lessons/test_mermaid.py), from npm into a folder git ignores;
 # it renders with Debian's Chromium, so puppeteer downloads no browser of its own.

@@ -113,3 +113,46 @@ def test_every_glossary_term_is_in_the_lesson_it_names():
         if term not in lesson:
             missing.append(f"{term} (lesson {entry['number']})")
     assert not missing, f"glossary terms their lesson never uses: {missing}"
+
+
+def prose(text: str) -> str:
+    """A lesson without its fenced blocks and inline code: the words a reader meets as words."""
+    text = re.sub(r"^```.*?^```", "", text, flags=re.MULTILINE | re.DOTALL)
+    # Link targets (but a link to the glossary) and addresses are not words either.
+    text = re.sub(r"\]\((?!GLOSSARY\.md)[^)\s]+\)|https?://\S+", "]", text)
+    return re.sub(r"`[^`\n]+`", "", text)
+
+
+def first_use(term: str, text: str) -> re.Match | None:
+    """The first place the term (or its plural) appears as a word of its own; a name of code
+    (`Annotated`) in its own case only, as the English word (annotated) is another."""
+    case = 0 if term[0] == "`" else re.IGNORECASE
+    return re.search(rf"(?<![\w-]){re.escape(term.strip('`'))}(?:s|es)?\b", text, case)
+
+
+def glossary_terms() -> list[tuple[str, int]]:
+    entries = (GLOSSARY_ENTRY.match(line) for line in GLOSSARY.read_text().splitlines())
+    return [(entry["term"].split(" (")[0], int(entry["number"])) for entry in entries if entry]
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda path: path.name)
+def test_a_term_taught_later_is_defined_or_linked_where_first_used(lesson):
+    """A word the glossary says a later lesson teaches is, where this lesson first uses it,
+    either defined there (in bold) or a link to the glossary: a beginner is never left with a
+    word nothing has explained."""
+    number = int(lesson.name[:2])
+    text = prose(lesson.read_text())
+    unexplained = []
+    for term, taught_in in glossary_terms():
+        hit = first_use(term, text) if taught_in > number else None
+        if hit is None:
+            continue
+        defined = text[max(0, hit.start() - 2) : hit.start()] == "**"
+        linked = "[" in text[max(0, hit.start() - 40) : hit.start()] and re.match(
+            r"[^\[\]\n]*\]\(GLOSSARY\.md", text[hit.end() :]
+        )
+        if not (defined or linked):
+            words = " ".join(text[max(0, hit.start() - 40) : hit.end() + 20].split())
+            unexplained.append(f"{term} (lesson {taught_in:02d}) in '...{words}...'")
+    hint = "define these where first used, or link them, [term](GLOSSARY.md): "
+    assert not unexplained, hint + "; ".join(unexplained)

@@ -1,22 +1,36 @@
-"""The capstone's contract as pydantic models. TODO: write them (see README.md)."""
+"""Your service's schema: the project's Patient, and what your service adds to it (lesson 06)."""
 
-# The dataset's 13 measurements, in the model's column order. The 12th is named
-# "od280/od315_of_diluted_wines" in scikit-learn: a slash makes a poor JSON key.
-FEATURES: tuple[str, ...] = (
-    "alcohol",
-    "malic_acid",
-    "ash",
-    "alcalinity_of_ash",
-    "magnesium",
-    "total_phenols",
-    "flavanoids",
-    "nonflavanoid_phenols",
-    "proanthocyanins",
-    "color_intensity",
-    "hue",
-    "od280_od315_of_diluted_wines",
-    "proline",
-)
+from pydantic import BaseModel, Field, model_validator
 
-# TODO: Wine (the 13 measurements: strict numbers >= 0, nothing else), WineBatch ("instances":
-# 1 to 1000 wines), and the answers of /predict and /predict/batch.
+from shared.core.schemas import FEATURES, Patient
+
+
+class PatientRequest(Patient):
+    """The body of POST /predict: the ten measurements (inherited), and the client's own id."""
+
+    patient_id: str | None = Field(default=None, max_length=64)
+
+    @model_validator(mode="after")
+    def ldl_within_tc(self) -> "PatientRequest":
+        # A rule across two fields: it runs once both are valid on their own.
+        if self.ldl > self.tc:
+            raise ValueError("ldl cannot exceed tc (LDL is part of the total cholesterol)")
+        return self
+
+    def row(self) -> list[list[float]]:
+        """The one row the model wants: the ten measurements, in FEATURES order."""
+        return [[getattr(self, name) for name in FEATURES]]
+
+
+class Prediction(BaseModel):
+    prediction: float
+    patient_id: str | None = Field(default=None, max_length=64)
+
+
+def echoed_fields(patient: PatientRequest) -> dict:
+    """The request's fields that are not measurements: the client's own, answered back as sent."""
+    return patient.model_dump(exclude=set(FEATURES))
+
+
+# TODO (step 3): PatientBatch, {"instances": [...]}: 1 to 1000 PatientRequest, nothing else
+#   (model_config = ConfigDict(extra="forbid")), and PredictionBatch, {"predictions": [...]}.

@@ -28,6 +28,10 @@ PROJECT_ROOT = LESSONS_DIR.parent
 WORK_DIR = PROJECT_ROOT / "work"
 # What a starter folder holds that is not the student's to edit.
 NOT_COPIED = ("check.py", "README.md", "conftest.py", "__pycache__")
+# The steps of the one service the student writes, lesson after lesson, in work/service/: each
+# step's starter is the step before it, solved, with the new step's TODOs.
+SERVICE_STEPS = ("03", "04", "05", "06", "07", "08", "09", "13", "capstone")
+SERVICE_FOLDER = "service"
 
 
 def start_work(starter: Path, work: Path, shown: str) -> str:
@@ -39,6 +43,56 @@ def start_work(starter: Path, work: Path, shown: str) -> str:
     shutil.copytree(starter, work, ignore=shutil.ignore_patterns(*NOT_COPIED))
     files = ", ".join(sorted(path.name for path in work.iterdir()))
     return f"Your copy of the starter is in {shown}/ ({files}): edit the files there."
+
+
+def start_step(starter: Path, work: Path, shown: str) -> str:
+    """Add a step of the growing service to the student's folder, overwriting nothing: a file
+    the step brings is copied; a file they already have gets the step's TODO comments at its
+    end (once). A folder that does not exist yet starts as the step's starter, which holds
+    every earlier step solved."""
+    started = work / ".steps"  # the steps already added, so a TODO done and deleted stays gone
+    if not work.exists():
+        message = start_work(starter, work, shown)
+        earlier = SERVICE_STEPS[: SERVICE_STEPS.index(starter.name)]
+        started.write_text("".join(f"{step}\n" for step in (*earlier, starter.name)))
+        if earlier:  # the starter holds the earlier steps solved: say so, they are not theirs
+            message += f" It holds steps {', '.join(earlier)} done, from their solutions."
+        return message
+    if starter.name in started.read_text().split() if started.exists() else False:
+        return f"{shown}/ already has step {starter.name}: edit your files there."
+    added = []
+    for source in sorted(starter.glob("*.py")):
+        if source.name in NOT_COPIED:
+            continue
+        target = work / source.name
+        if not target.exists():
+            target.write_text(source.read_text())
+            added.append(f"{source.name} (new)")
+            continue
+        todos = todo_comments(source.read_text())
+        if todos and todos[0] not in target.read_text():
+            readme = starter.relative_to(PROJECT_ROOT) / "README.md"
+            banner = f"# --- Step {starter.name} of your service: the TODOs' steps are {readme}'s"
+            target.write_text(target.read_text().rstrip("\n") + "\n\n\n" + banner + "\n")
+            with target.open("a") as file:
+                file.write("\n".join(todos) + "\n")
+            added.append(f"{source.name} (TODOs at its end)")
+    with started.open("a") as file:
+        file.write(starter.name + "\n")
+    if not added:
+        return f"Step {starter.name} adds nothing to your files in {shown}/: see its README."
+    return f"Step {starter.name}, added to your files in {shown}/: {', '.join(added)}."
+
+
+def todo_comments(source: str) -> list[str]:
+    """A starter's TODO comments: each `# TODO ...` line and the `#   ...` lines continuing it."""
+    lines, keep = [], False
+    for line in source.splitlines():
+        stripped = line.strip()
+        keep = stripped.startswith("# TODO") or (keep and stripped.startswith("#   "))
+        if keep:
+            lines.append(stripped)
+    return lines
 
 
 class NotDone(Exception):
@@ -72,14 +126,19 @@ class Workspace:
         return self.path(name).read_text()
 
 
+# Every folder a student's, starter's or solution's file was loaded from.
+_loaded_from: set[Path] = {LESSONS_DIR}
+
+
 def _forget_exercise_modules() -> None:
-    """Drop modules loaded from exercise or solution folders: two folders hold files with the same
-    names (schemas.py), and each check must see the files as they are on disk now."""
+    """Drop modules loaded from exercise, solution or student folders: several folders hold files
+    with the same names (schemas.py), and each check must see the files as they are on disk now."""
+    folders = tuple(f"{folder}{os.sep}" for folder in _loaded_from)
     for name, module in list(sys.modules.items()):
-        file = Path(getattr(module, "__file__", None) or "/")
+        file = getattr(module, "__file__", None) or ""
         # The checkers and this module stay: their classes (NotDone) must remain the same ones;
         # so do pytest's conftest modules.
-        if file.is_relative_to(LESSONS_DIR) and file.stem not in ("check", "checking", "conftest"):
+        if file.startswith(folders) and Path(file).stem not in ("check", "checking", "conftest"):
             del sys.modules[name]
 
 
@@ -87,6 +146,7 @@ def load_module(
     path: Path, search_path: list[Path], replacements: dict[str, ModuleType] | None = None
 ) -> ModuleType:
     """Import a file fresh; `replacements` stand in for modules it imports (a broken twin)."""
+    _loaded_from.update(search_path)
     _forget_exercise_modules()
     sys.modules.update(replacements or {})
     # The exercise's own folders first, so `from schemas import Patient` finds the one beside it.
@@ -340,3 +400,38 @@ def diabetes_predictor():
     from shared.core.model import Predictor
 
     return Predictor.load(diabetes_model(), diabetes_model().with_suffix(".json"))
+
+
+# --- The growing service: the student's own twins, in work/service/ --------------------------
+
+SERVICE_KEY = "the-key-of-your-service"
+
+
+class ServiceTwin(Twin):
+    """One of the student's twins. Every request carries the API key (step 13 asks for it, and
+    it changes nothing before), unless the check sends headers of its own."""
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Answer:
+        kwargs.setdefault("headers", {"X-API-Key": SERVICE_KEY})
+        return super().request(method, path, **kwargs)
+
+
+def service_app(work: Workspace, name: str, **factory_args: Any) -> Any:
+    """One twin's app: from `create_app(...)` once the service has a factory (step 07), else
+    the module's `app` (steps 03 to 06)."""
+    diabetes_model()  # trains a model and sets MODEL_PATH, which the twins read
+    os.environ["API_KEY"] = SERVICE_KEY  # what the twins read from step 13 on
+    module = work.load(name)
+    if hasattr(module, "create_app"):
+        return call(module.create_app, **factory_args)
+    if factory_args:
+        raise NotDone(f"{name} has no `create_app`: step 07 turns the app into a factory")
+    return attribute(module, "app", "keep the `app = ...` line, or write `create_app()` (step 07)")
+
+
+def service_twins(work: Workspace) -> list[Twin]:
+    """The student's FastAPI and Flask twins, in-process, serving the real model."""
+    return [
+        ServiceTwin(twin_name, service_app(work, file_name))
+        for twin_name, file_name in (("FastAPI", "fastapi_app.py"), ("Flask", "flask_app.py"))
+    ]

@@ -1,20 +1,23 @@
-"""Exercise 03: your first FastAPI service. Run it from the repository's folder:
-`.venv/bin/uvicorn --app-dir work/03 fastapi_app:app --port 8000`
-(or `make exercise N=03` to check it without a server).
+"""Your service, its FastAPI twin: one step more with each lesson (lessons/exercises/README.md).
 
-TODO: add `GET /health` answering {"status": "ok"}, and `POST /predict` that takes the ten
-measurements as a JSON object (use `Patient` from shared.core.schemas) and answers
-{"prediction": <number>}.
+Run it from the repository's folder:
+`.venv/bin/uvicorn --app-dir work/service fastapi_app:app --port 8000`
 """
 
 import os
+from pathlib import Path
 
 import joblib
 from fastapi import FastAPI
 
-from shared.core.schemas import FEATURES, Patient  # noqa: F401 (you will use it)
+from shared.core.schemas import FEATURES  # noqa: F401 (you will use it)
 
-model = joblib.load(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))
+MODEL_PATH = Path(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))
+
+model = joblib.load(MODEL_PATH)
 app = FastAPI()
 
-# Your routes here. A row for the model: [[getattr(patient, name) for name in FEATURES]]
+# TODO (step 1): GET /health in fastapi_app.py and flask_app.py, answering {"status": "ok"}.
+# TODO (step 2): POST /predict, taking the ten measurements as a JSON object (`patient: dict`)
+#   and answering {"prediction": <number>}. The model wants one row in FEATURES order,
+#   [[patient[name] for name in FEATURES]], and answers a numpy number: make it a float.

@@ -1,19 +1,22 @@
-"""Exercise 03: your first Flask service. Run it from the repository's folder:
-`.venv/bin/flask --app work/03/flask_app run --port 8001`
-(or `make exercise N=03` to check it without a server).
+"""Your service, its Flask twin: one step more with each lesson (lessons/exercises/README.md).
 
-TODO: the same two routes as fastapi_app.py: `GET /health` answering {"status": "ok"}, and
-`POST /predict` reading `request.get_json()` and answering {"prediction": <number>}.
+Run it from the repository's folder:
+`.venv/bin/flask --app work/service/flask_app run --port 8001`
 """
 
 import os
+from pathlib import Path
 
 import joblib
-from flask import Flask
+from flask import Flask, request  # noqa: F401 (you will use request)
 
 from shared.core.schemas import FEATURES  # noqa: F401 (you will use it)
 
-model = joblib.load(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))
+MODEL_PATH = Path(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))
+
+model = joblib.load(MODEL_PATH)
 app = Flask(__name__)
 
-# Your routes here. A row for the model: [[body[name] for name in FEATURES]]
+# TODO (step 1): GET /health in fastapi_app.py and flask_app.py, answering {"status": "ok"}.
+# TODO (step 2): POST /predict, reading the body with `request.get_json()` and answering
+#   {"prediction": <number>}: the same row as in fastapi_app.py, the same float.

@@ -1,33 +1,20 @@
-"""Exercise 04: the seed answers a client's mistake with 422 and a reason, not 500."""
+"""Step 04 of your service: a client's mistake is a 422 that says which field, not a 500."""
 
-from checking import NotDone, Workspace, diabetes_model, expect_status, twins
+from checking import NotDone, Workspace, expect_status, service_twins
 
 from shared.core.schemas import EXAMPLE_PATIENT
 
 MISTAKES = {
-    "a body without bmi": {k: v for k, v in EXAMPLE_PATIENT.items() if k != "bmi"},
-    'an age of "old"': {**EXAMPLE_PATIENT, "age": "old"},
+    "a body without bmi": ({k: v for k, v in EXAMPLE_PATIENT.items() if k != "bmi"}, "bmi"),
+    'an age of "old"': ({**EXAMPLE_PATIENT, "age": "old"}, "age"),
+    "an age of -40": ({**EXAMPLE_PATIENT, "age": -40}, "age"),
 }
 
 
-def seeds(work: Workspace):
-    diabetes_model()  # trains a model and sets MODEL_PATH, which the seeds read
-    return twins(work.load("seed_fastapi.py").app, work.load("seed_flask.py").app)
-
-
-def check_still_predicts(work: Workspace) -> None:
-    """Both seeds still predict for a valid patient"""
-    for twin in seeds(work):
-        answer = twin.post("/predict", json=EXAMPLE_PATIENT)
-        expect_status(twin, answer, 200, "a valid patient", "keep the prediction working")
-        if not isinstance(answer.json().get("prediction"), float):
-            raise NotDone(f"the {twin.name} seed answered {answer.json()}")
-
-
 def check_mistakes_are_422(work: Workspace) -> None:
-    """Both answer a client's mistake with 422 and say which field is wrong"""
-    for mistake, body in MISTAKES.items():
-        for twin in seeds(work):
+    """Both answer a client's mistake with 422 and a "detail" whose "loc" names the field"""
+    for mistake, (body, field) in MISTAKES.items():
+        for twin in service_twins(work):
             answer = twin.post("/predict", json=body)
             expect_status(
                 twin,
@@ -36,14 +23,12 @@ def check_mistakes_are_422(work: Workspace) -> None:
                 mistake,
                 "a 500 says the server broke; validate the body with shared.core.schemas.Patient "
                 "(FastAPI: declare `patient: Patient`; Flask: Patient.model_validate, and "
-                "answer the ValidationError with 422)",
+                "answer its ValidationError with validation_error_body and 422)",
             )
-            detail = answer.json().get("detail")
-            fields = [
-                issue.get("loc", [None])[-1] for issue in detail or [] if isinstance(issue, dict)
-            ]
-            if not fields or fields[0] not in ("bmi", "age"):
+            detail = answer.json().get("detail") if isinstance(answer.json(), dict) else None
+            where = [issue.get("loc") for issue in detail or [] if isinstance(issue, dict)]
+            if ["body", field] not in where:
                 raise NotDone(
-                    f"the {twin.name} seed's 422 should list the issues in 'detail', each with "
-                    f"a 'loc' naming the field (see validation_error_body): {answer.json()}"
+                    f"the {twin.name} twin's 422 for {mistake} should list the issues in "
+                    f"'detail', one with the 'loc' ['body', '{field}']: {answer.json()}"
                 )

@@ -1,18 +1,18 @@
-"""Exercise 06: a new field in the schema, and the contract that catches the twin that lags."""
+"""Step 06 of your service: one schema for both twins, a new field, and one error shape."""
 
-from checking import NotDone, Workspace, build_twins, diabetes_predictor, expect_status
+from checking import NotDone, Workspace, expect_status, service_twins
 
 from shared.core.schemas import EXAMPLE_PATIENT
 
-LAGS = {
-    "FastAPI": "It builds its answer from Prediction: add patient_id to Prediction in schemas.py.",
-    "Flask": "It writes its answer by hand, so it lags behind the schema: the contract just "
-    "caught the drift. Make it build its answer from Prediction, as the FastAPI twin does.",
-}
+LAGS = (
+    "A twin that writes its answer by hand lags behind the schema: build it from Prediction "
+    "(FastAPI: `-> Prediction`, returning a Prediction; Flask: `Prediction(...).model_dump()`), "
+    "and check that Prediction in schemas.py has patient_id."
+)
 
 
 def both_twins(work: Workspace):
-    return build_twins(work, diabetes_predictor())
+    return service_twins(work)
 
 
 def check_accepts_patient_id(work: Workspace) -> None:
@@ -25,12 +25,11 @@ def check_accepts_patient_id(work: Workspace) -> None:
             answer,
             200,
             "a patient with a patient_id",
-            "add `patient_id: str | None` to PatientRequest in schemas.py",
+            "add `patient_id` to PatientRequest in schemas.py, and validate with PatientRequest",
         )
         if answer.json().get("patient_id") != "p-17":
             raise NotDone(
-                f"the {twin.name} twin does not answer patient_id back: {answer.json()}. "
-                + LAGS[twin.name]
+                f"the {twin.name} twin does not answer patient_id back: {answer.json()}. " + LAGS
             )
 
 
@@ -41,7 +40,7 @@ def check_patient_id_is_optional(work: Workspace) -> None:
         expect_status(twin, answer, 200, "a patient without patient_id", "give it a default: None")
         if "patient_id" not in answer.json() or answer.json()["patient_id"] is not None:
             raise NotDone(
-                f"the {twin.name} twin should answer patient_id null, not {answer.json()}"
+                f"the {twin.name} twin should answer patient_id null, not {answer.json()}. " + LAGS
             )
 
 
@@ -54,6 +53,33 @@ def check_long_patient_id_refused(work: Workspace) -> None:
         where = [issue["loc"] for issue in answer.json()["detail"]]
         if ["body", "patient_id"] not in where:
             raise NotDone(f"the {twin.name} twin's 422 should point at body.patient_id: {where}")
+
+
+def check_error_shape(work: Workspace) -> None:
+    """Both twins answer a mistake with the same 422 body: each issue's type, loc and msg only"""
+    body = {name: value for name, value in EXAMPLE_PATIENT.items() if name != "bmi"}
+    answers = {twin.name: twin.post("/predict", json=body) for twin in both_twins(work)}
+    for name, answer in answers.items():
+        issues = answer.json().get("detail") if isinstance(answer.json(), dict) else None
+        if (
+            answer.status != 422
+            or not issues
+            or any(set(i) != {"type", "loc", "msg"} for i in issues)
+        ):
+            hint = (
+                " (FastAPI adds fields of its own: give RequestValidationError an exception "
+                "handler that answers validation_error_body(error.errors()) with 422)"
+            )
+            raise NotDone(
+                f'the {name} twin\'s 422 should be {{"detail": [{{"type", "loc", "msg"}}, ...]}}, '
+                f"as shared.contract.errors.validation_error_body writes it: {answer.json()}"
+                + (hint if name == "FastAPI" else "")
+            )
+    if answers["FastAPI"].json() != answers["Flask"].json():
+        raise NotDone(
+            f"the twins' 422s differ: FastAPI {answers['FastAPI'].json()}, "
+            f"Flask {answers['Flask'].json()}"
+        )
 
 
 def check_ldl_within_tc(work: Workspace) -> None:

@@ -1,17 +1,39 @@
-"""The FastAPI twin: it builds its answer from the schema, so it follows the schema's changes."""
+"""Your service, its FastAPI twin: one step more with each lesson (lessons/exercises/README.md)."""
 
+import json
+import os
+from pathlib import Path
+
+import joblib
 from fastapi import FastAPI
-from schemas import PatientRequest, Prediction, echoed_fields
 
-from shared.core.model import Predictor
+from shared.core.schemas import FEATURES, Patient
+
+MODEL_PATH = Path(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))
+
+model = joblib.load(MODEL_PATH)
+card = json.loads(MODEL_PATH.with_suffix(".json").read_text())  # the model card, lesson 02
+app = FastAPI()
 
 
-def create_app(predictor: Predictor) -> FastAPI:
-    app = FastAPI()
+@app.get("/health")
+def health() -> dict:
+    return {"status": "ok"}
 
-    @app.post("/predict")
-    def predict(patient: PatientRequest) -> Prediction:
-        value = predictor.predict_one(patient).prediction
-        return Prediction(prediction=value, **echoed_fields(patient))
 
-    return app
+@app.post("/predict")
+def predict(patient: Patient) -> dict:  # FastAPI validates the body: a mistake is a 422
+    row = [[getattr(patient, name) for name in FEATURES]]
+    return {"prediction": float(model.predict(row)[0])}
+
+
+@app.get("/features")
+def features() -> dict:
+    names = ("name", "train_min", "train_max")
+    return {"features": [{name: feature[name] for name in names} for feature in card["features"]]}
+
+
+# TODO (step 2): validate with PatientRequest (from schemas), and build the answer from the
+#   schema: `-> Prediction`, returning Prediction(prediction=..., **echoed_fields(patient)).
+# TODO (step 3): one error shape for both twins: an @app.exception_handler(RequestValidationError)
+#   answering JSONResponse(validation_error_body(error.errors()), status_code=422).

@@ -1,94 +1,87 @@
-"""Exercise 07: tests that replace the model by dependency injection, in both frameworks."""
+"""Step 07 of your service: an app factory that loads the model once, and a model handed in
+(FastAPI: a dependency a test can override; Flask: an argument of the factory)."""
 
-import types
+import joblib
+from checking import (
+    NotDone,
+    ServiceTwin,
+    Workspace,
+    attribute,
+    call,
+    diabetes_model,
+    expect_status,
+    service_app,
+)
 
-from checking import NotDone, Workspace, diabetes_model, explain, load_module
-
-TESTS = ("test_fastapi_predict_uses_the_fake", "test_flask_predict_uses_the_fake")
-
-# Twins that ignore the injected fake, always serving the real model: the tests must fail on them.
-DEAF_FASTAPI_TWIN = """
-from fastapi import FastAPI, Request
-from shared.core.model import Predictor
-from shared.core.schemas import Patient
-from shared.core.settings import Settings
-
-def get_predictor(request: Request):
-    return request.app.state.predictor
-
-def create_app():
-    settings = Settings()
-    predictor = Predictor.load(settings.model_path, settings.card_path)
-    app = FastAPI()
-
-    @app.post("/predict")
-    def predict(patient: Patient):
-        return predictor.predict_one(patient)
-
-    return app
-"""
-DEAF_FLASK_TWIN = """
-from flask import Flask, jsonify, request
-from shared.core.model import Predictor
-from shared.core.schemas import Patient
-from shared.core.settings import Settings
-
-def get_predictor():
-    raise RuntimeError("unused")
-
-def create_app(predictor=None):
-    settings = Settings()
-    real = Predictor.load(settings.model_path, settings.card_path)
-    app = Flask(__name__)
-
-    @app.post("/predict")
-    def predict():
-        patient = Patient.model_validate(request.get_json())
-        return jsonify(real.predict_one(patient).model_dump())
-
-    return app
-"""
+from shared.core.schemas import EXAMPLE_PATIENT
 
 
-def module_from(name: str, source: str) -> types.ModuleType:
-    module = types.ModuleType(name)
-    exec(compile(source, f"<{name} that ignores the fake>", "exec"), module.__dict__)
-    return module
+class FakeModel:
+    """Answers 42.0 for every row: a twin that answers 42.0 was handed this model."""
+
+    def predict(self, rows: list) -> list[float]:
+        return [42.0 for _ in rows]
 
 
-def run_tests(work: Workspace, twins: dict | None = None) -> dict[str, str | None]:
-    """Each test's failure in words, or None when it passes."""
-    diabetes_model()  # sets MODEL_PATH: the twins' Settings() read it
-    tests = load_module(work.path("test_fake_model.py"), [work.folder, work.given], twins or {})
-    outcomes = {}
-    for name in TESTS:
-        if not hasattr(tests, name):
-            raise NotDone(f"test_fake_model.py has no function {name}: keep the starter's names")
-        try:
-            getattr(tests, name)()
-        except Exception as error:
-            outcomes[name] = explain(error)
-        else:
-            outcomes[name] = None
-    return outcomes
+def check_factories(work: Workspace) -> None:
+    """Both twins are built by `create_app()`; the FastAPI twin has the dependency `get_model`"""
+    for name in ("fastapi_app.py", "flask_app.py"):
+        attribute(work.load(name), "create_app", "write the factory: def create_app(model=None)")
+    attribute(
+        work.load("fastapi_app.py"),
+        "get_model",
+        "write the dependency: def get_model(request: Request), returning the app's model",
+    )
 
 
-def check_tests_pass(work: Workspace) -> None:
-    """Both tests pass against the twins"""
-    for name, failure in run_tests(work).items():
-        if failure is not None:
-            raise NotDone(f"{name} does not pass: {failure}")
-
-
-def check_tests_can_fail(work: Workspace) -> None:
-    """Both tests fail against twins that ignore the fake (so they really test the injection)"""
-    deaf = {
-        "fastapi_app": module_from("fastapi_app", DEAF_FASTAPI_TWIN),
-        "flask_app": module_from("flask_app", DEAF_FLASK_TWIN),
+def check_the_model_is_handed_in(work: Workspace) -> None:
+    """A fake model handed in is the one that predicts, in both twins"""
+    diabetes_model()  # sets MODEL_PATH
+    fastapi_module = work.load("fastapi_app.py")
+    fastapi_app = call(fastapi_module.create_app)
+    fastapi_app.dependency_overrides[fastapi_module.get_model] = FakeModel
+    flask_app = service_app(work, "flask_app.py", model=FakeModel())
+    hints = {
+        "FastAPI": "declare the model as a parameter, `model: Annotated[Any, "
+        "Depends(get_model)]`, so a test can replace get_model",
+        "Flask": "keep the model the factory was given, create_app(model=...), in "
+        'app.extensions["model"], and predict with it',
     }
-    for name, failure in run_tests(work, deaf).items():
-        if failure is None:
+    for twin in (ServiceTwin("FastAPI", fastapi_app), ServiceTwin("Flask", flask_app)):
+        answer = twin.post("/predict", json=EXAMPLE_PATIENT)
+        expect_status(twin, answer, 200, "POST /predict with a fake model", hints[twin.name])
+        if answer.json().get("prediction") != 42.0:
             raise NotDone(
-                f"{name} still passes when the app ignores the fake: assert that the "
-                "prediction is the fake's 42.0, so the test fails if the real model answers"
+                f"the {twin.name} twin answered {answer.json()} with the fake model, which "
+                f"answers 42.0: it still uses a model of its own. {hints[twin.name]}"
             )
+
+
+def check_loaded_once(work: Workspace) -> None:
+    """Each twin loads the model once, when it is built, never per request"""
+    loads: list[object] = []
+    real_load = joblib.load
+
+    def counting_load(*args, **kwargs):
+        loads.append(args)
+        return real_load(*args, **kwargs)
+
+    joblib.load = counting_load
+    try:
+        for name, twin_name in (("fastapi_app.py", "FastAPI"), ("flask_app.py", "Flask")):
+            loads.clear()
+            twin = ServiceTwin(twin_name, service_app(work, name))
+            if len(loads) != 1:
+                raise NotDone(
+                    f"building the {twin_name} twin loaded the model {len(loads)} times: "
+                    "create_app() should call joblib.load once (unless a model is handed in)"
+                )
+            for _ in range(3):
+                twin.post("/predict", json=EXAMPLE_PATIENT)
+            if len(loads) != 1:
+                raise NotDone(
+                    f"the {twin_name} twin loads the model again for each request: load it "
+                    "once, in create_app, and keep it on the app"
+                )
+    finally:
+        joblib.load = real_load

@@ -1,28 +1,49 @@
-"""Exercise 07: the FastAPI twin. The route gets its predictor by dependency injection."""
+"""Your service, its FastAPI twin: one step more with each lesson (lessons/exercises/README.md)."""
 
-from typing import Annotated
+import json
+import os
+from pathlib import Path
 
-from fastapi import Depends, FastAPI, Request
+import joblib
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from schemas import PatientRequest, Prediction, echoed_fields
 
-from shared.core.model import Predictor
-from shared.core.schemas import Patient, PredictionResponse
-from shared.core.settings import Settings
+from shared.contract.errors import validation_error_body
+
+MODEL_PATH = Path(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))
+
+model = joblib.load(MODEL_PATH)
+card = json.loads(MODEL_PATH.with_suffix(".json").read_text())  # the model card, lesson 02
+app = FastAPI()
 
 
-def get_predictor(request: Request) -> Predictor:
-    """The dependency: FastAPI calls it for each request, and a test may replace it."""
-    return request.app.state.predictor
+@app.get("/health")
+def health() -> dict:
+    return {"status": "ok"}
 
 
-def create_app() -> FastAPI:
-    settings = Settings()
-    app = FastAPI()
-    app.state.predictor = Predictor.load(settings.model_path, settings.card_path)
+@app.exception_handler(RequestValidationError)
+def refuse(request: Request, error: RequestValidationError) -> JSONResponse:
+    """The contract's 422: each issue's type, loc and msg, as the Flask twin answers it."""
+    return JSONResponse(validation_error_body(error.errors()), status_code=422)
 
-    @app.post("/predict")
-    def predict(
-        patient: Patient, predictor: Annotated[Predictor, Depends(get_predictor)]
-    ) -> PredictionResponse:
-        return predictor.predict_one(patient)
 
-    return app
+@app.post("/predict")
+def predict(patient: PatientRequest) -> Prediction:  # the answer is built from the schema
+    value = float(model.predict(patient.row())[0])
+    return Prediction(prediction=value, **echoed_fields(patient))
+
+
+@app.get("/features")
+def features() -> dict:
+    names = ("name", "train_min", "train_max")
+    return {"features": [{name: feature[name] for name in names} for feature in card["features"]]}
+
+
+# TODO (step 1): a factory, in fastapi_app.py and flask_app.py: create_app(model=None) builds
+#   and returns the app, loading the model there, once, unless one is handed in. Move the
+#   routes and the exception handler into it, and delete the module's `model` and `app`.
+# TODO (step 2): the dependency: get_model(request) returns request.app.state.model, and
+#   /predict declares `model: Annotated[Any, Depends(get_model)]` to be handed it.

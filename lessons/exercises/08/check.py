@@ -1,6 +1,7 @@
-"""Exercise 08: contract tests that pass on both services and catch a service that breaks it."""
+"""Step 08 of your service: contract tests, written once, that pass on both of your twins and
+fail on a service that breaks the contract."""
 
-from checking import NotDone, Twin, Workspace, explain, real_services
+from checking import NotDone, Twin, Workspace, explain, service_twins
 from flask import Flask, jsonify
 
 TESTS = ("test_predicts_a_number", "test_refuses_a_negative_age")
@@ -26,9 +27,9 @@ def broken_service(prediction: object) -> Twin:
 
 
 def outcome(work: Workspace, test_name: str, twin: Twin) -> str | None:
-    tests = work.load("contract_tests.py")
+    tests = work.load("test_service.py")
     if not hasattr(tests, test_name):
-        raise NotDone(f"contract_tests.py has no function {test_name}: keep the starter's names")
+        raise NotDone(f"test_service.py has no function {test_name}: keep the starter's names")
     try:
         getattr(tests, test_name)(Client(twin))
     except Exception as error:
@@ -37,12 +38,12 @@ def outcome(work: Workspace, test_name: str, twin: Twin) -> str | None:
 
 
 def check_pass_on_both(work: Workspace) -> None:
-    """Both tests pass against the FastAPI service and the Flask service"""
-    for twin in real_services():
+    """Both tests in test_service.py pass against your FastAPI twin and your Flask twin"""
+    for twin in service_twins(work):
         for name in TESTS:
             failure = outcome(work, name, twin)
             if failure is not None:
-                raise NotDone(f"{name} fails against the {twin.name} service: {failure}")
+                raise NotDone(f"{name} fails against your {twin.name} twin: {failure}")
 
 
 def check_catch_broken_services(work: Workspace) -> None:

@@ -1,18 +1,45 @@
-"""Exercise 09: DELETE on the predictions resource, in both twins."""
+"""Step 09 of your service: the predictions resource, created, read and deleted by its URL."""
 
-from checking import NotDone, Workspace, build_twins, diabetes_predictor, expect_status
+from checking import NotDone, Workspace, expect_status, service_twins
 
 from shared.core.schemas import EXAMPLE_PATIENT
 
 
 def both_twins(work: Workspace):
-    return build_twins(work, diabetes_predictor())
+    return service_twins(work)
 
 
 def created(twin) -> str:
     answer = twin.post("/predictions", json=EXAMPLE_PATIENT)
-    expect_status(twin, answer, 201, "POST /predictions", "keep the create route working")
-    return answer.headers["location"]
+    expect_status(twin, answer, 201, "POST /predictions", "add the route, status 201")
+    location = answer.headers.get("location", "")
+    if not location.startswith("/predictions/"):
+        raise NotDone(
+            f"the {twin.name} twin's 201 should say where the new prediction is, in the "
+            f"Location header (/predictions/<id>): its headers are {answer.headers}"
+        )
+    return location
+
+
+def check_create_and_read(work: Workspace) -> None:
+    """POST /predictions answers 201 with a Location; GET of that URL answers the prediction"""
+    for twin in both_twins(work):
+        body = twin.post("/predictions", json=EXAMPLE_PATIENT).json()
+        location = created(twin)
+        answer = twin.get(location)
+        expect_status(twin, answer, 200, f"GET {location}", "add GET /predictions/{id}")
+        if not isinstance(answer.json(), dict) or set(answer.json()) != set(body):
+            raise NotDone(
+                f"the {twin.name} twin's GET {location} should answer the stored prediction, "
+                f"as the POST answered it: {answer.json()}"
+            )
+        missing = twin.get("/predictions/999999")
+        expect_status(twin, missing, 404, "GET of an id never created", "let store.get raise")
+        if missing.json() != {"detail": "Prediction not found"}:
+            raise NotDone(
+                f"the {twin.name} twin's 404 should be the contract's JSON: {missing.json()} "
+                "(an exception handler for ServiceError answers error.body())"
+            )
 
 
 def check_delete_answers_204(work: Workspace) -> None:

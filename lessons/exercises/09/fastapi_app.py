@@ -1,30 +1,60 @@
-"""Exercise 09: the FastAPI twin. TODO: add DELETE /predictions/{prediction_id} (see README.md)."""
+"""Your service, its FastAPI twin: one step more with each lesson (lessons/exercises/README.md)."""
 
-from fastapi import FastAPI, Request, Response
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import joblib
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from memory_store import MemoryStore
+from schemas import PatientRequest, Prediction, echoed_fields
 
-from shared.core.errors import ServiceError
-from shared.core.model import Predictor
-from shared.core.schemas import Patient
+from shared.contract.errors import validation_error_body
+
+MODEL_PATH = Path(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))
 
 
-def create_app(predictor: Predictor) -> FastAPI:
+def get_model(request: Request) -> Any:
+    """The dependency: the model this app loaded. A test may override it with a fake."""
+    return request.app.state.model
+
+
+ModelDep = Annotated[Any, Depends(get_model)]  # what a route declares to be handed the model
+
+
+def create_app(model: Any = None) -> FastAPI:
+    """The app, with the model loaded once, here, unless a test hands in its own."""
     app = FastAPI()
-    store = MemoryStore()
+    app.state.model = joblib.load(MODEL_PATH) if model is None else model
+    card = json.loads(MODEL_PATH.with_suffix(".json").read_text())  # the model card, lesson 02
 
-    @app.exception_handler(ServiceError)
-    def service_error(request: Request, error: ServiceError) -> JSONResponse:
-        return JSONResponse(error.body(), status_code=error.status_code)
+    @app.get("/health")
+    def health() -> dict:
+        return {"status": "ok"}
 
-    @app.post("/predictions", status_code=201)
-    def create_prediction(patient: Patient, response: Response) -> dict:
-        record = store.add(predictor.predict_one(patient).prediction)
-        response.headers["Location"] = f"/predictions/{record['id']}"
-        return record
+    @app.exception_handler(RequestValidationError)
+    def refuse(request: Request, error: RequestValidationError) -> JSONResponse:
+        """The contract's 422: each issue's type, loc and msg, as the Flask twin answers it."""
+        return JSONResponse(validation_error_body(error.errors()), status_code=422)
 
-    @app.get("/predictions/{prediction_id}")
-    def get_prediction(prediction_id: int) -> dict:
-        return store.get(prediction_id)
+    @app.post("/predict")
+    def predict(patient: PatientRequest, model: ModelDep) -> Prediction:
+        value = float(model.predict(patient.row())[0])
+        return Prediction(prediction=value, **echoed_fields(patient))
+
+    @app.get("/features")
+    def features() -> dict:
+        names = ("name", "train_min", "train_max")
+        return {"features": [{name: item[name] for name in names} for item in card["features"]]}
 
     return app
+
+
+# TODO (step 1): in create_app, `store = MemoryStore()` (from memory_store), and an exception
+#   handler for ServiceError (from shared.core.errors) answering error.body() with its
+#   error.status_code: the store raises PredictionNotFound, a 404.
+# TODO (step 2): POST /predictions: predict, store.add(prediction), answer the record with 201
+#   and its URL in the Location header, /predictions/<id>.
+# TODO (step 3): GET /predictions/<id> answers store.get(id); DELETE answers 204, empty.

@@ -1,4 +1,4 @@
-"""Exercise 09 (given, do not edit): predictions kept in a dict, for the twins to share."""
+"""Given with step 09 (do not edit): the predictions resource, kept in a dict, for your twins."""
 
 from itertools import count
 

@@ -1,39 +1,82 @@
-"""Exercise 13: the FastAPI twin. TODO: an API-key middleware (see README.md)."""
+"""Your service, its FastAPI twin: one step more with each lesson (lessons/exercises/README.md)."""
 
-from typing import Annotated  # noqa: F401 (part 2)
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Any
 
-from admin import check_admin_key  # noqa: F401 (part 2)
-from fastapi import Depends, FastAPI, Header, HTTPException, Request  # noqa: F401 (you will use them)
-from fastapi.responses import JSONResponse  # noqa: F401 (you will use it)
-from pydantic import SecretStr
+import joblib
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from memory_store import MemoryStore
+from schemas import PatientRequest, Prediction, echoed_fields
 
-from shared.contract.errors import Unauthorized  # noqa: F401 you will use it
-from shared.contract.security import API_KEY_HEADER, check_api_key  # noqa: F401 (you will use them)
-from shared.core.model import Predictor
-from shared.core.schemas import Patient, PredictionResponse
+from shared.contract.errors import validation_error_body
+from shared.core.errors import ServiceError
 
-OPEN_PATHS = {"/health"}  # what a load balancer probes without a key
+MODEL_PATH = Path(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))
 
 
-def create_app(predictor: Predictor, api_key: str) -> FastAPI:
+def get_model(request: Request) -> Any:
+    """The dependency: the model this app loaded. A test may override it with a fake."""
+    return request.app.state.model
+
+
+ModelDep = Annotated[Any, Depends(get_model)]  # what a route declares to be handed the model
+
+
+def create_app(model: Any = None) -> FastAPI:
+    """The app, with the model loaded once, here, unless a test hands in its own."""
     app = FastAPI()
-    key = SecretStr(api_key)  # noqa: F841 (you will use it)
-
-    # TODO: a middleware (@app.middleware("http")) that answers 401 {"detail": ...} to any request
-    # outside OPEN_PATHS whose X-API-Key header is not `key`. check_api_key does the comparison.
+    app.state.model = joblib.load(MODEL_PATH) if model is None else model
+    card = json.loads(MODEL_PATH.with_suffix(".json").read_text())  # the model card, lesson 02
 
     @app.get("/health")
     def health() -> dict:
         return {"status": "ok"}
 
-    @app.post("/predict")
-    def predict(patient: Patient) -> PredictionResponse:
-        return predictor.predict_one(patient)
+    @app.exception_handler(RequestValidationError)
+    def refuse(request: Request, error: RequestValidationError) -> JSONResponse:
+        """The contract's 422: each issue's type, loc and msg, as the Flask twin answers it."""
+        return JSONResponse(validation_error_body(error.errors()), status_code=422)
 
-    # TODO (part 2): only an admin may reload. Require X-Admin-Key on this route alone, with a
-    # dependency: @app.post("/admin/reload", dependencies=[Depends(require_admin_key)]).
-    @app.post("/admin/reload")
-    def reload_model() -> dict:
-        return {"status": "reloaded"}
+    @app.post("/predict")
+    def predict(patient: PatientRequest, model: ModelDep) -> Prediction:
+        value = float(model.predict(patient.row())[0])
+        return Prediction(prediction=value, **echoed_fields(patient))
+
+    @app.get("/features")
+    def features() -> dict:
+        names = ("name", "train_min", "train_max")
+        return {"features": [{name: item[name] for name in names} for item in card["features"]]}
+
+    store = MemoryStore()  # the predictions resource (the project keeps it in a database)
+
+    @app.exception_handler(ServiceError)
+    def service_error(request: Request, error: ServiceError) -> JSONResponse:
+        """The domain's errors (PredictionNotFound: 404) in the contract's shape."""
+        return JSONResponse(error.body(), status_code=error.status_code)
+
+    @app.post("/predictions", status_code=201)
+    def create_prediction(patient: PatientRequest, model: ModelDep, response: Response) -> dict:
+        record = store.add(float(model.predict(patient.row())[0]))
+        response.headers["Location"] = f"/predictions/{record['id']}"
+        return record
+
+    @app.get("/predictions/{prediction_id}")
+    def get_prediction(prediction_id: int) -> dict:
+        return store.get(prediction_id)
+
+    @app.delete("/predictions/{prediction_id}", status_code=204)
+    def delete_prediction(prediction_id: int) -> Response:
+        store.delete(prediction_id)
+        return Response(status_code=204)  # an empty body: FastAPI would encode `None` as null
 
     return app
+
+
+# TODO (step 1): an @app.middleware("http") in create_app: for a path not in {"/health"},
+#   check_api_key(SecretStr(os.environ.get("API_KEY", "")), request.headers.getlist("X-API-Key"))
+#   (from shared.contract.security) and answer its Unauthorized with
+#   JSONResponse(error.body(), status_code=401); otherwise `return await call_next(request)`.

@@ -1,15 +1,16 @@
-"""Exercise 03, solved: a first Flask service. Run it from this folder:
-`../../../.venv/bin/flask --app flask_app run --port 8001`.
-"""
+"""Your service, its Flask twin: one step more with each lesson (lessons/exercises/README.md)."""
 
 import os
+from pathlib import Path
 
 import joblib
 from flask import Flask, request
 
 from shared.core.schemas import FEATURES
 
-model = joblib.load(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))
+MODEL_PATH = Path(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))
+
+model = joblib.load(MODEL_PATH)
 app = Flask(__name__)
 
 
@@ -20,6 +21,6 @@ def health() -> dict:
 
 @app.post("/predict")
 def predict() -> dict:
-    body = request.get_json()
-    row = [[body[name] for name in FEATURES]]
+    patient = request.get_json()
+    row = [[patient[name] for name in FEATURES]]
     return {"prediction": float(model.predict(row)[0])}

@@ -1,4 +1,4 @@
-"""The exercise's schema: the project's Patient, plus an optional patient_id (solution)."""
+"""Your service's schema: the project's Patient, and what your service adds to it (lesson 06)."""
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -6,7 +6,7 @@ from shared.core.schemas import FEATURES, Patient
 
 
 class PatientRequest(Patient):
-    """The body of POST /predict: the ten measurements (inherited) and nothing else."""
+    """The body of POST /predict: the ten measurements (inherited), and the client's own id."""
 
     patient_id: str | None = Field(default=None, max_length=64)
 
@@ -16,6 +16,10 @@ class PatientRequest(Patient):
         if self.ldl > self.tc:
             raise ValueError("ldl cannot exceed tc (LDL is part of the total cholesterol)")
         return self
+
+    def row(self) -> list[list[float]]:
+        """The one row the model wants: the ten measurements, in FEATURES order."""
+        return [[getattr(self, name) for name in FEATURES]]
 
 
 class Prediction(BaseModel):

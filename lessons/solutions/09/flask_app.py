@@ -1,30 +1,70 @@
-"""Exercise 09, solved: the Flask twin with DELETE /predictions/<prediction_id>."""
+"""Your service, its Flask twin: one step more with each lesson (lessons/exercises/README.md)."""
 
-from flask import Flask, jsonify, request
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import joblib
+from flask import Flask, current_app, request
 from memory_store import MemoryStore
+from pydantic import ValidationError
+from schemas import PatientRequest, Prediction, echoed_fields
 
+from shared.contract.errors import validation_error_body
 from shared.core.errors import ServiceError
-from shared.core.model import Predictor
-from shared.core.schemas import Patient
+
+MODEL_PATH = Path(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))
 
 
-def create_app(predictor: Predictor) -> Flask:
+def get_model() -> Any:
+    """The model of the app serving this request: the one its factory was given or loaded."""
+    return current_app.extensions["model"]
+
+
+def create_app(model: Any = None) -> Flask:
+    """The app, with the model loaded once, here, unless a test hands in its own."""
     app = Flask(__name__)
-    store = MemoryStore()
+    app.extensions["model"] = joblib.load(MODEL_PATH) if model is None else model
+    card = json.loads(MODEL_PATH.with_suffix(".json").read_text())  # the model card, lesson 02
+
+    @app.get("/health")
+    def health() -> dict:
+        return {"status": "ok"}
+
+    @app.post("/predict")
+    def predict():
+        try:
+            patient = PatientRequest.model_validate(request.get_json())
+        except ValidationError as error:  # the client's mistake: say which field, with 422
+            return validation_error_body(error.errors(), ("body",)), 422
+        value = float(get_model().predict(patient.row())[0])
+        return Prediction(prediction=value, **echoed_fields(patient)).model_dump()
+
+    @app.get("/features")
+    def features() -> dict:
+        names = ("name", "train_min", "train_max")
+        return {"features": [{name: item[name] for name in names} for item in card["features"]]}
+
+    store = MemoryStore()  # the predictions resource (the project keeps it in a database)
 
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
-        return jsonify(error.body()), error.status_code
+        """The domain's errors (PredictionNotFound: 404) in the contract's shape."""
+        return error.body(), error.status_code
 
     @app.post("/predictions")
     def create_prediction():
-        patient = Patient.model_validate(request.get_json())
-        record = store.add(predictor.predict_one(patient).prediction)
-        return jsonify(record), 201, {"Location": f"/predictions/{record['id']}"}
+        try:
+            patient = PatientRequest.model_validate(request.get_json())
+        except ValidationError as error:
+            return validation_error_body(error.errors(), ("body",)), 422
+        record = store.add(float(get_model().predict(patient.row())[0]))
+        return record, 201, {"Location": f"/predictions/{record['id']}"}
 
     @app.get("/predictions/<int:prediction_id>")
-    def get_prediction(prediction_id: int):
-        return jsonify(store.get(prediction_id))
+    def get_prediction(prediction_id: int) -> dict:
+        return store.get(prediction_id)
 
     @app.delete("/predictions/<int:prediction_id>")
     def delete_prediction(prediction_id: int):

@@ -1,70 +1,110 @@
-"""The wine classifier in Flask: `create_app(model_path)`."""
+"""Your service, its Flask twin: one step more with each lesson (lessons/exercises/README.md)."""
 
 import json
+import os
 from pathlib import Path
+from typing import Any
 
-from flask import Flask, request
-from flask.json.provider import JSONProvider
-from model import WineModel
-from pydantic import BaseModel, ValidationError
-from schemas import Wine, WineBatch
-from werkzeug.exceptions import BadRequest, HTTPException
+import joblib
+from flask import Flask, current_app, request
+from memory_store import MemoryStore
+from pydantic import SecretStr, ValidationError
+from same_bytes import SameBytesJSON
+from schemas import PatientBatch, PatientRequest, Prediction, echoed_fields, predict_batch
+from werkzeug.exceptions import HTTPException
 
-from shared.contract.errors import MalformedJSON, error_for_status, validation_error_body
-from shared.contract.web import dumps
+from shared.contract.errors import Unauthorized, error_for_status, validation_error_body
+from shared.contract.security import API_KEY_HEADER, check_api_key
+from shared.core.errors import ServiceError
 
-
-class SameBytesJSON(JSONProvider):
-    """Flask's JSON as FastAPI writes it: compact, keys in order, UTF-8, no trailing newline."""
-
-    def dumps(self, obj: object, **kwargs: object) -> str:
-        return dumps(obj).decode()
-
-    def loads(self, s: str | bytes, **kwargs: object) -> object:
-        return json.loads(s)
+MODEL_PATH = Path(os.environ.get("MODEL_PATH", "models/diabetes.joblib"))
+OPEN_PATHS = {"/health"}  # what a load balancer probes without a key
 
 
-def create_app(model_path: Path) -> Flask:
+def get_model() -> Any:
+    """The model of the app serving this request: the one its factory was given or loaded."""
+    return current_app.extensions["model"]
+
+
+def create_app(model: Any = None) -> Flask:
+    """The app, with the model loaded once, here, unless a test hands in its own."""
     app = Flask(__name__)
     app.json = SameBytesJSON(app)
-    model = WineModel(model_path)  # loaded once, when the app is built
+    app.extensions["model"] = joblib.load(MODEL_PATH) if model is None else model
+    card = json.loads(MODEL_PATH.with_suffix(".json").read_text())  # the model card, lesson 02
+    key = SecretStr(os.environ.get("API_KEY", ""))  # none configured: every request is refused
 
-    def validated(schema: type[BaseModel]) -> BaseModel:
-        """The body as `schema`, as FastAPI validates it: ValidationError when it is not."""
-        try:
-            body = request.get_json()
-        except BadRequest as error:
-            raise MalformedJSON() from error
-        return schema.model_validate(body)
-
-    @app.errorhandler(ValidationError)
-    def refuse(error: ValidationError):
-        return validation_error_body(error.errors(), ("body",)), 422
-
-    @app.errorhandler(MalformedJSON)
-    def malformed(error: MalformedJSON):
-        return error.body(), error.status_code
-
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        """Flask's own 404 and 405, in the contract's JSON instead of an HTML page."""
-        contract_error = error_for_status(error.code or 500)
-        return contract_error.body(), contract_error.status_code
+    @app.before_request
+    def require_api_key():
+        """Flask's middleware for one app: a hook before every request's route. A response
+        returned here is the answer, and the route never runs."""
+        if request.path not in OPEN_PATHS:
+            try:
+                check_api_key(key, request.headers.getlist(API_KEY_HEADER))
+            except Unauthorized as error:
+                return error.body(), error.status_code
+        return None
 
     @app.get("/health")
-    def health():
+    def health() -> dict:
         return {"status": "ok"}
-
-    @app.get("/ready")
-    def ready():
-        return {"status": "ready", "model_version": model.version}
 
     @app.post("/predict")
     def predict():
-        return model.predict_one(validated(Wine)).model_dump(by_alias=True)
+        try:
+            patient = PatientRequest.model_validate(request.get_json())
+        except ValidationError as error:  # the client's mistake: say which field, with 422
+            return validation_error_body(error.errors(), ("body",)), 422
+        value = float(get_model().predict(patient.row())[0])
+        return Prediction(prediction=value, **echoed_fields(patient)).model_dump()
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        """Flask's own refusals in the contract's JSON, not an HTML page: 404, 405, and 400 for
+        a body that is not JSON."""
+        contract_error = error_for_status(error.code or 500)
+        return contract_error.body(), contract_error.status_code
+
+    @app.get("/ready")
+    def ready() -> dict:
+        return {"status": "ready", "model_version": card["version"]}
 
     @app.post("/predict/batch")
-    def predict_batch():
-        return model.predict_batch(validated(WineBatch).instances).model_dump(by_alias=True)
+    def predict_many():
+        try:
+            batch = PatientBatch.model_validate(request.get_json())
+        except ValidationError as error:
+            return validation_error_body(error.errors(), ("body",)), 422
+        return predict_batch(get_model(), batch.instances).model_dump()
+
+    @app.get("/features")
+    def features() -> dict:
+        names = ("name", "train_min", "train_max")
+        return {"features": [{name: item[name] for name in names} for item in card["features"]]}
+
+    store = MemoryStore()  # the predictions resource (the project keeps it in a database)
+
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError):
+        """The domain's errors (PredictionNotFound: 404) in the contract's shape."""
+        return error.body(), error.status_code
+
+    @app.post("/predictions")
+    def create_prediction():
+        try:
+            patient = PatientRequest.model_validate(request.get_json())
+        except ValidationError as error:
+            return validation_error_body(error.errors(), ("body",)), 422
+        record = store.add(float(get_model().predict(patient.row())[0]))
+        return record, 201, {"Location": f"/predictions/{record['id']}"}
+
+    @app.get("/predictions/<int:prediction_id>")
+    def get_prediction(prediction_id: int) -> dict:
+        return store.get(prediction_id)
+
+    @app.delete("/predictions/<int:prediction_id>")
+    def delete_prediction(prediction_id: int):
+        store.delete(prediction_id)
+        return "", 204
 
     return app

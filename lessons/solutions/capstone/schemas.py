@@ -1,68 +1,54 @@
-"""The capstone's contract as pydantic models: one wine in, its class and probabilities out."""
+"""Your service's schema: the project's Patient, and what your service adds to it (lesson 06)."""
 
-from typing import Annotated
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from pydantic import BaseModel, ConfigDict, Field
-
-# The dataset's 13 measurements, in the model's column order. The 12th is named
-# "od280/od315_of_diluted_wines" in scikit-learn: a slash makes a poor JSON key.
-FEATURES: tuple[str, ...] = (
-    "alcohol",
-    "malic_acid",
-    "ash",
-    "alcalinity_of_ash",
-    "magnesium",
-    "total_phenols",
-    "flavanoids",
-    "nonflavanoid_phenols",
-    "proanthocyanins",
-    "color_intensity",
-    "hue",
-    "od280_od315_of_diluted_wines",
-    "proline",
-)
-
-# A finite number, at least 0: strict, so "12.5" (a string) and true are refused, not converted.
-Measurement = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
+from shared.core.schemas import FEATURES, Patient
 
 
-class Wine(BaseModel):
+class PatientRequest(Patient):
+    """The body of POST /predict: the ten measurements (inherited), and the client's own id."""
+
+    patient_id: str | None = Field(default=None, max_length=64)
+
+    @model_validator(mode="after")
+    def ldl_within_tc(self) -> "PatientRequest":
+        # A rule across two fields: it runs once both are valid on their own.
+        if self.ldl > self.tc:
+            raise ValueError("ldl cannot exceed tc (LDL is part of the total cholesterol)")
+        return self
+
+    def row(self) -> list[list[float]]:
+        """The one row the model wants: the ten measurements, in FEATURES order."""
+        return [[getattr(self, name) for name in FEATURES]]
+
+
+class Prediction(BaseModel):
+    prediction: float
+    patient_id: str | None = Field(default=None, max_length=64)
+
+
+class PatientBatch(BaseModel):
+    """The body of POST /predict/batch: 1 to 1000 patients, and nothing else."""
+
     model_config = ConfigDict(extra="forbid")
 
-    alcohol: Measurement
-    malic_acid: Measurement
-    ash: Measurement
-    alcalinity_of_ash: Measurement
-    magnesium: Measurement
-    total_phenols: Measurement
-    flavanoids: Measurement
-    nonflavanoid_phenols: Measurement
-    proanthocyanins: Measurement
-    color_intensity: Measurement
-    hue: Measurement
-    od280_od315_of_diluted_wines: Measurement
-    proline: Measurement
-
-    def row(self) -> list[float]:
-        return [getattr(self, name) for name in FEATURES]
+    instances: list[PatientRequest] = Field(min_length=1, max_length=1000)
 
 
-class WineBatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    instances: list[Wine] = Field(min_length=1, max_length=1000)
+class PredictionBatch(BaseModel):
+    predictions: list[Prediction]
 
 
-class ClassPrediction(BaseModel):
-    # `class` is a Python keyword: the field is `class_`, and JSON calls it "class" (its alias).
-    class_: str = Field(alias="class")
-    probabilities: dict[str, float]
+def echoed_fields(patient: PatientRequest) -> dict:
+    """The request's fields that are not measurements: the client's own, answered back as sent."""
+    return patient.model_dump(exclude=set(FEATURES))
 
 
-class Prediction(ClassPrediction):
-    model_version: str
-
-
-class BatchPrediction(BaseModel):
-    predictions: list[ClassPrediction]
-    model_version: str
+def predict_batch(model: object, patients: list[PatientRequest]) -> PredictionBatch:
+    """One call of the model for all the patients, each answer with the client's own fields."""
+    values = model.predict([patient.row()[0] for patient in patients])
+    answers = [
+        Prediction(prediction=float(value), **echoed_fields(patient))
+        for patient, value in zip(patients, values, strict=True)
+    ]
+    return PredictionBatch(predictions=answers)
