@@ -6,8 +6,13 @@ import shutil
 import numpy as np
 import pytest
 
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeRegressor
+
+from shared.core import model
 from shared.core.errors import ModelLoadError
-from shared.core.model import Predictor
+from shared.core.model import Predictor, linear_arithmetic, probe_rows
 from shared.core.schemas import FEATURES, Patient
 
 
@@ -86,7 +91,40 @@ def predictor(model_path):
 
 def test_prediction_is_the_pipelines_prediction(predictor, patient):
     expected = predictor.pipeline.predict(np.array([[patient[name] for name in FEATURES]]))[0]
-    assert predictor.predict_one(Patient(**patient)).prediction == pytest.approx(expected)
+    assert predictor.predict_one(Patient(**patient)).prediction == expected  # the same float
+
+
+@pytest.mark.parametrize("count", [1, 2, 7, 256, 1000])
+def test_the_arithmetic_gives_scikit_learns_very_floats(predictor, count):
+    """The services predict with the pipeline's arithmetic (scikit-learn's checks skipped): for
+    any rows, within the training range and far outside it, integers too, the same floats."""
+    assert linear_arithmetic(predictor.pipeline) is not None  # the project's pipeline folds
+    rng = np.random.default_rng(count)
+    rows = rng.normal(0, 100, size=(count, len(FEATURES)))
+    rows[::2] = np.round(rows[::2])
+    predicted = predictor.predict_rows(rows).predictions
+    assert predicted == predictor.pipeline.predict(rows).tolist()
+
+
+def test_another_pipeline_keeps_scikit_learns_predict(predictor):
+    """A pipeline that is not a scaler and a linear model is predicted by scikit-learn."""
+    rows = probe_rows(predictor.card)
+    tree = Pipeline([("scale", StandardScaler()), ("regress", DecisionTreeRegressor())])
+    tree.fit(rows, predictor.pipeline.predict(rows))
+    assert linear_arithmetic(tree) is None
+    other = Predictor(tree, predictor.card)
+    assert other.predict_rows(rows).predictions == tree.predict(rows).tolist()
+
+
+def test_arithmetic_that_disagrees_is_not_used(predictor, monkeypatch, caplog):
+    """Should the arithmetic ever differ from scikit-learn's (another version, another order of
+    operations), the load notices on its probe rows and keeps scikit-learn's predict."""
+    monkeypatch.setattr(model, "linear_arithmetic", lambda pipeline: lambda rows: rows[:, 0])
+    with caplog.at_level("WARNING"):
+        other = Predictor(predictor.pipeline, predictor.card)
+    rows = probe_rows(predictor.card)
+    assert other.predict_rows(rows).predictions == predictor.pipeline.predict(rows).tolist()
+    assert "differs from its predict" in caplog.text
 
 
 def test_batch_of_one_equals_single(predictor, patient):
