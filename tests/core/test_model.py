@@ -5,7 +5,6 @@ import shutil
 
 import numpy as np
 import pytest
-
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeRegressor
