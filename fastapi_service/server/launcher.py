@@ -2,17 +2,20 @@
 `Server` header. `make run-fastapi`, the image, the tests and the benchmarks all start it so:
 `python -m fastapi_service.server [--host H] [--port P] [--workers N]`."""
 
+import gc
 import os
 import signal
 import sys
 
 import uvicorn
 from uvicorn.config import STARTUP_FAILURE
+from uvicorn.lifespan.on import LifespanOn
 from uvicorn.supervisors import Multiprocess
 
 from shared.contract.launch import (
     GRACEFUL_SHUTDOWN_SECONDS,
     LaunchOptions,
+    freeze_startup_objects,
     parse_options,
     prepare_to_serve,
 )
@@ -23,8 +26,30 @@ SUPERVISOR_PID = "SUPERVISOR_PID"  # the environment variable the workers inheri
 ORPHAN_CHECK_SECONDS = 1
 
 
+class LifespanThenFreeze(LifespanOn):
+    """uvicorn's lifespan, and once the app has started, its objects frozen (gunicorn's
+    `post_worker_init` does it for the Flask service)."""
+
+    async def startup(self) -> None:
+        await super().startup()
+        if not self.should_exit:
+            freeze_startup_objects()
+
+    async def shutdown(self) -> None:
+        gc.unfreeze()  # what the app drops at shutdown may be collected again
+        await super().shutdown()
+
+
+class ServerConfig(uvicorn.Config):
+    """uvicorn's settings, with the lifespan above: a worker loads its config itself."""
+
+    def load(self) -> None:
+        super().load()
+        self.lifespan_class = LifespanThenFreeze
+
+
 def server_config(options: LaunchOptions) -> uvicorn.Config:
-    return uvicorn.Config(
+    return ServerConfig(
         options.app or "fastapi_service.app:create_app",
         factory=options.app is None,  # ours is a factory; a baseline is an app
         host=options.host,

@@ -13,6 +13,7 @@ from flask_service.app import create_app
 from shared.contract.launch import (
     GRACEFUL_SHUTDOWN_SECONDS,
     LaunchOptions,
+    freeze_startup_objects,
     parse_options,
     prepare_to_serve,
 )
@@ -26,6 +27,12 @@ class ResponseWithoutServerHeader(wsgi.Response):
 
     def default_headers(self) -> list[str]:
         return [line for line in super().default_headers() if not line.startswith("Server:")]
+
+
+def post_worker_init(worker: Any) -> None:
+    """gunicorn's hook once a worker has loaded its app: its objects frozen (the FastAPI
+    launcher's lifespan does the same)."""
+    freeze_startup_objects()
 
 
 def child_exit(server: Any, worker: Any) -> None:
@@ -47,6 +54,7 @@ class FlaskServer(BaseApplication):
             "worker_class": "flask_service.server.deadline.RequestDeadlineWorker",
             "graceful_timeout": GRACEFUL_SHUTDOWN_SECONDS,
             "control_socket_disable": True,  # no admin socket: nothing to manage it with here
+            "post_worker_init": post_worker_init,
             "child_exit": child_exit,
         }
         for name, value in settings.items():
