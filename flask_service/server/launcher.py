@@ -2,6 +2,7 @@
 and no `Server` header. `make run-flask`, the image, the tests and the benchmarks all start it
 so: `python -m flask_service.server [--host H] [--port P] [--workers N]`."""
 
+import gc
 from typing import Any
 
 from gunicorn import util
@@ -35,6 +36,13 @@ def post_worker_init(worker: Any) -> None:
     freeze_startup_objects()
 
 
+def worker_exit(server: Any, worker: Any) -> None:
+    """gunicorn's hook as a worker exits: its objects thawed, so that the interpreter's own
+    clean-up finds them where it looks (frozen, logging's were finalized too late, and each
+    worker printed tracebacks as it exited)."""
+    gc.unfreeze()
+
+
 def child_exit(server: Any, worker: Any) -> None:
     """gunicorn's hook when a worker exits: its live gauges leave `/metrics`, its counts stay."""
     multiprocess.mark_process_dead(worker.pid)
@@ -55,6 +63,7 @@ class FlaskServer(BaseApplication):
             "graceful_timeout": GRACEFUL_SHUTDOWN_SECONDS,
             "control_socket_disable": True,  # no admin socket: nothing to manage it with here
             "post_worker_init": post_worker_init,
+            "worker_exit": worker_exit,
             "child_exit": child_exit,
         }
         for name, value in settings.items():

@@ -196,7 +196,8 @@ class LogWriter(threading.Thread):
 
     def stop(self) -> None:
         self.stopping.set()
-        self.join()
+        self.join(timeout=1)
+        self.write_queued()  # should the thread be gone (stopped with its process's others)
 
 
 class OneLineFormatter(logging.Formatter):
