@@ -247,7 +247,7 @@ NOTE ?=
 # NOTE="..." adds a line to the summary: what else the machine was doing, say.
 bench-peers: $(MODEL) $(call EXTRA,bench) $(PEER_STAMPS) ## our services beside MLServer, KServe, BentoML, LitServe, Ray Serve (~15 min)
 	$(BENCH) --rounds $(PEERS_ROUNDS) --duration $(PEERS_DURATION) --wrk-duration 3 \
-		--scenarios saturation,v2 --baselines seed-fastapi,seed-flask \
+		--scenarios saturation,v2 --baselines seed-fastapi,seed-flask,fastapi-sklearn \
 		--peers $(PEER_TARGETS) $(if $(NOTE),--note "$(NOTE)")
 
 ##@ Course

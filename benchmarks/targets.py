@@ -123,6 +123,13 @@ BASELINES = {
         "run-fastapi",
         "benchmarks.baselines.fastapi_unbatched:app",
     ),
+    "fastapi-sklearn": Target(
+        "fastapi-sklearn",
+        "asgi",
+        "FastAPI service predicting with scikit-learn's predict, as the peers do",
+        "run-fastapi",
+        "benchmarks.baselines.fastapi_sklearn_predict:app",
+    ),
     "bare-asgi": Target(
         "bare-asgi",
         "asgi",

@@ -177,21 +177,29 @@ def fastest_exact_predict(pipeline: Pipeline, card: ModelCard) -> Predict:
 class Predictor:
     """A loaded, verified model and its card: the one object both services predict with."""
 
-    def __init__(self, pipeline: Pipeline, card: ModelCard) -> None:
+    def __init__(self, pipeline: Pipeline, card: ModelCard, arithmetic: bool = True) -> None:
+        """`arithmetic=False` keeps scikit-learn's `predict` whatever the pipeline (the
+        benchmarks measure what the arithmetic is worth)."""
         self.pipeline = pipeline
         self.card = card
-        self._predict = fastest_exact_predict(pipeline, card)
+        self._predict = (
+            fastest_exact_predict(pipeline, card) if arithmetic else sklearn_predict(pipeline)
+        )
         self._train_min = np.array([feature.train_min for feature in card.features])
         self._train_max = np.array([feature.train_max for feature in card.features])
 
     @classmethod
     def load(
-        cls, model_path: Path, card_path: Path, pinned_sha256: str | None = None
+        cls,
+        model_path: Path,
+        card_path: Path,
+        pinned_sha256: str | None = None,
+        arithmetic: bool = True,
     ) -> "Predictor":
         """Load and verify the artifact; with `pinned_sha256` (MODEL_SHA256), only that one."""
         card = read_card(card_path)
         check_pinned(card, pinned_sha256)
-        return cls(load_pipeline(model_path, card), card)
+        return cls(load_pipeline(model_path, card), card, arithmetic)
 
     @property
     def version(self) -> str:
