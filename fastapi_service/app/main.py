@@ -57,6 +57,9 @@ def create_app(
         redoc_url=None,
         default_response_class=ContractJSONResponse,
         redirect_slashes=False,  # `/health/` is a 404, as in Flask, not a redirect
+        # No OpenTelemetry here (the service has Prometheus metrics, lesson 10): otherwise FastAPI
+        # looks for a configured provider on every request, about 5 % of a prediction's CPU.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     # The predictor, awaited by the routes; concurrent single predictions share one model call.

@@ -5,6 +5,7 @@ input rule of the contract applies to V2 as is; the predictions become an output
 as raw bytes (the binary tensor extension). The body is decoded here, not by a web framework.
 """
 
+import functools
 import json
 import math
 from collections.abc import Iterator
@@ -207,30 +208,46 @@ def checked_rows(inputs: list[RequestInput], arrays: dict[str, np.ndarray]) -> n
     return rows
 
 
-# The rules `all_rows_follow_the_schema` checks itself. The others can never fail on finite
-# floats (strictness, no infinity, no booleans); any other rule sends the rows to pydantic.
-_ARRAY_RULES = (Ge, Le)
+# Besides the bounds (Ge, Le), rules that can never fail on finite floats (strictness, no
+# infinity, no booleans); any other rule sends the rows to pydantic.
 _ALWAYS_TRUE_ON_FINITE_FLOATS = (Strict, AllowInfNan, BeforeValidator)
+
+
+@functools.cache
+def schema_as_arrays() -> tuple[np.ndarray, np.ndarray, dict[int, tuple]] | None:
+    """`Patient`'s rules as arrays, read once: each column's lower and upper bound, and the
+    values a Literal column (sex) allows. None when a rule is not one of these."""
+    lower, upper, allowed = [], [], {}
+    for column, feature in enumerate(Patient.model_fields.values()):
+        if get_origin(feature.annotation) is Literal:
+            allowed[column] = get_args(feature.annotation)
+        elif feature.annotation is not float:
+            return None
+        low, high = -np.inf, np.inf
+        for rule in feature.metadata:
+            if isinstance(rule, Ge):
+                low = rule.ge
+            elif isinstance(rule, Le):
+                high = rule.le
+            elif not isinstance(rule, _ALWAYS_TRUE_ON_FINITE_FLOATS):
+                return None
+        lower.append(low)
+        upper.append(high)
+    return np.array(lower), np.array(upper), allowed
 
 
 def all_rows_follow_the_schema(rows: np.ndarray) -> bool:
     """Whether every row passes `Patient`'s validation: each column within its bounds, a Literal
-    column (sex) one of its values. False when unsure: then pydantic decides, row by row."""
-    for column, feature in enumerate(Patient.model_fields.values()):
-        values = rows[:, column]
-        if get_origin(feature.annotation) is Literal:
-            if not np.isin(values, get_args(feature.annotation)).all():
-                return False
-        elif feature.annotation is not float:
-            return False
-        for rule in feature.metadata:
-            if isinstance(rule, Ge) and not (values >= rule.ge).all():
-                return False
-            if isinstance(rule, Le) and not (values <= rule.le).all():
-                return False
-            if not isinstance(rule, _ARRAY_RULES + _ALWAYS_TRUE_ON_FINITE_FLOATS):
-                return False
-    return True
+    column (sex) one of its values. False when unsure: then pydantic decides, row by row.
+    Three array operations for any number of rows (one per column per rule cost a tenth of a
+    V2 request's CPU)."""
+    schema = schema_as_arrays()
+    if schema is None:
+        return False
+    lower, upper, allowed = schema
+    if not ((rows >= lower) & (rows <= upper)).all():
+        return False
+    return all(np.isin(rows[:, column], values).all() for column, values in allowed.items())
 
 
 def patients_from_rows(rows: np.ndarray) -> list[Patient]:
